@@ -1,0 +1,36 @@
+"""Usage Radar: the Streamlit entry point. Sets up the page, the navigation and the filters."""
+import streamlit as st
+
+from etl import db
+from radar import data
+
+st.set_page_config(page_title="Usage Radar", page_icon=":material/radar:", layout="wide")
+
+PAGES = [
+    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("pages/by_version.py", title="By version", icon=":material/bar_chart:"),
+]
+page = st.navigation(PAGES)
+
+
+def _no_data(reason: str) -> None:
+    st.title("Usage Radar")
+    st.warning(reason)
+    st.markdown(
+        "Load data first, then reload this page:\n\n"
+        "- demo data, offline: `python -m etl demo`\n"
+        "- a real repository: `python -m etl pull --repo anthropics/claude-code`\n"
+        "- saved API JSON: `python -m etl import issues.json comments.json`"
+    )
+    st.stop()
+
+
+try:
+    if data.data_version() is None:
+        _no_data(f"There is no database yet at `{data.db_path()}`.")
+    if data.query("repos").empty:
+        _no_data("The database holds no repository yet.")
+except db.DatabaseError as exc:
+    _no_data(f"The database cannot be read: {exc}")
+
+page.run()

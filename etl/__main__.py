@@ -1,0 +1,102 @@
+"""`python -m etl COMMAND`: the command-line surface of the ETL (see the README)."""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from etl import db, demo, importer, load, status
+
+
+def cmd_demo(args) -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = demo.write_files(Path(args.out or tmp), args.issues, args.seed)
+        return _import(paths, None, args.db, is_demo=True, kind="demo")
+
+
+def cmd_import(args) -> int:
+    return _import([Path(p) for p in args.files], args.repo, args.db, is_demo=False, kind="import")
+
+
+def _import(paths, repo, db_path, is_demo: bool, kind: str) -> int:
+    batch = importer.read_batch(paths, repo)  # everything is checked before anything is written
+    started = load.now()
+    with db.writing(db_path) as con:
+        counts = importer.save_batch(con, batch, is_demo=is_demo)
+        for r in sorted(batch.repos):
+            load.record_run(con, r, kind, started, "ok", issues_seen=counts["issues"],
+                            issues_changed=counts["changed"], comments_seen=counts["comments"])
+    print(f"{kind}: {counts['issues']} issues ({counts['changed']} new or changed), {counts['comments']} comments, "
+          f"{counts['events']} events, {counts['reports']} reports derived → {db_path or db.default_db_path()}")
+    return 0
+
+
+def cmd_status(args) -> int:
+    print(status.describe(args.db))
+    return 0
+
+
+def cmd_parse(args) -> int:
+    from etl.parse import run_parse
+    infile = sys.stdin if args.file in (None, "-") else open(args.file, encoding="utf-8", errors="replace")
+    with infile:
+        errors = run_parse(infile, sys.stdout)
+    return 1 if errors else 0
+
+
+def cmd_reparse(args) -> int:
+    with db.writing(args.db) as con:
+        repos = [r for (r,) in con.execute("SELECT DISTINCT repo FROM issues ORDER BY repo").fetchall()]
+        started = load.now()
+        for repo in repos:
+            con.begin()
+            n = load.rebuild_reports(con, repo)
+            load.record_run(con, repo, "reparse", started, "ok")
+            con.commit()
+            print(f"reparse: {repo}: {n} reports")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m etl", description="Usage Radar ETL")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def command(name, func, help_):
+        sp = sub.add_parser(name, help=help_, description=help_)
+        sp.set_defaults(func=func)
+        if name != "parse":
+            sp.add_argument("--db", type=Path, default=None, help="database file (default data/radar.duckdb or $RADAR_DB)")
+        return sp
+
+    sp = command("demo", cmd_demo, "build the synthetic demo database offline")
+    sp.add_argument("--issues", type=int, default=3000, help="number of issues to generate (default 3000)")
+    sp.add_argument("--seed", type=int, default=7)
+    sp.add_argument("--out", help="also keep the generated API JSON files in this folder")
+
+    sp = command("import", cmd_import, "load issues, comments and events from saved GitHub API JSON")
+    sp.add_argument("files", nargs="+")
+    sp.add_argument("--repo", help="OWNER/NAME, when the objects do not say")
+
+    command("status", cmd_status, "what is in the database, last sync per repo")
+    command("reparse", cmd_reparse, "re-derive every report from stored raw data (after a parser change), offline")
+
+    sp = command("parse", cmd_parse, "parse JSON Lines of issue objects to JSON Lines of parsed fields, offline")
+    sp.add_argument("file", nargs="?", help="input file, or - for standard input (default)")
+    return p
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (db.DatabaseError, importer.ImportFileError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: what was committed is kept; run the command again to continue", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""Writes to DuckDB: idempotent upserts of raw objects and the derived reports.
+
+Savers take iterables of API objects (one page at a time from a pull, or a whole file from an
+import) and write them in one transaction, so a page is either fully stored or not at all.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timezone
+
+import duckdb
+import pyarrow as pa
+
+from etl import records
+from etl.transform import REPORT_COLUMNS, Comment, reports_for_issue
+
+
+def _upsert(con: duckdb.DuckDBPyConnection, table: str, columns: tuple, rows: list[tuple]) -> None:
+    if not rows:
+        return
+    batch = pa.table({c: list(v) for c, v in zip(columns, zip(*rows))})
+    cols = ", ".join(columns)
+    con.register("_batch", batch)
+    try:
+        con.execute(f"INSERT OR REPLACE INTO {table} ({cols}) SELECT {cols} FROM _batch")
+    finally:
+        con.unregister("_batch")
+
+
+def _dedupe(rows: list[tuple], key_len: int) -> list[tuple]:
+    """Last row wins per key: one batch may hold the same object twice (overlapping pages)."""
+    return list({r[:key_len]: r for r in rows}.values())
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def upsert_issues(con, repo: str, objs: Iterable[dict]) -> list[int]:
+    """Store issues and PRs; returns the numbers of issues (not PRs) whose content changed."""
+    rows = _dedupe([records.issue_row(repo, o) for o in objs], 2)
+    if not rows:
+        return []
+    numbers = [r[1] for r in rows]
+    before = dict(con.execute(
+        "SELECT number, updated_at FROM issues WHERE repo = ? AND number IN (SELECT unnest(?))",
+        [repo, numbers]).fetchall())
+    _upsert(con, "issues", records.ISSUE_COLUMNS, rows)
+    _snapshot_reactions(con, repo, numbers)
+    pr_col = records.ISSUE_COLUMNS.index("is_pull_request")
+    upd_col = records.ISSUE_COLUMNS.index("updated_at")
+    return [r[1] for r in rows if not r[pr_col] and (r[1] not in before or before[r[1]] != r[upd_col])]
+
+
+def _snapshot_reactions(con, repo: str, numbers: list[int]) -> None:
+    """A snapshot row only when counts moved since the last one, so re-loading adds nothing."""
+    con.execute(
+        """
+        INSERT INTO reaction_snapshots
+        SELECT i.repo, i.number, ?, i.reactions_total, i.reactions_plus1, i.comment_count
+        FROM issues i
+        LEFT JOIN (SELECT repo, number, arg_max(reactions_total, taken_at) AS t,
+                          arg_max(reactions_plus1, taken_at) AS p,
+                          arg_max(comment_count, taken_at) AS c
+                   FROM reaction_snapshots WHERE repo = ? GROUP BY ALL) s USING (repo, number)
+        WHERE i.repo = ? AND i.number IN (SELECT unnest(?)) AND NOT i.is_pull_request
+          AND (s.t IS NULL OR s.t IS DISTINCT FROM i.reactions_total
+               OR s.p IS DISTINCT FROM i.reactions_plus1 OR s.c IS DISTINCT FROM i.comment_count)
+        """,
+        [now(), repo, repo, numbers],
+    )
+
+
+def upsert_comments(con, repo: str, objs: Iterable[dict]) -> list[int]:
+    """Store comments; returns the issue numbers they belong to."""
+    rows = _dedupe([records.comment_row(repo, o) for o in objs], 2)
+    _upsert(con, "comments", records.COMMENT_COLUMNS, rows)
+    return sorted({r[2] for r in rows})
+
+
+def upsert_events(con, repo: str, objs: Iterable[dict], issue_number: int | None = None) -> list[int]:
+    rows = _dedupe([records.event_row(repo, o, issue_number) for o in objs], 2)
+    _upsert(con, "timeline_events", records.EVENT_COLUMNS, rows)
+    return sorted({r[2] for r in rows})
+
+
+def rebuild_reports(con, repo: str, numbers: Iterable[int] | None = None, taxonomy=None) -> int:
+    """Re-derive the reports of these issues (all of the repo's when None) from stored raw data."""
+    where, params = "repo = ? AND NOT is_pull_request", [repo]
+    if numbers is not None:
+        numbers = sorted(set(numbers))
+        if not numbers:
+            return 0
+        where += " AND number IN (SELECT unnest(?))"
+        params.append(numbers)
+    issues = con.execute(
+        f"SELECT number, title, body, labels, author, created_at FROM issues WHERE {where}", params
+    ).fetchall()
+    by_issue: dict[int, list[Comment]] = {}
+    for num, cid, author, body, created, assoc in con.execute(
+        f"""SELECT issue_number, id, author, body, created_at, author_association FROM comments
+            WHERE repo = ? AND issue_number IN (SELECT number FROM issues WHERE {where})
+            ORDER BY created_at, id""",
+        [repo, *params],
+    ).fetchall():
+        by_issue.setdefault(num, []).append(Comment(cid, author, body, created, assoc))
+    rows = []
+    for number, title, body, labels, author, created in issues:
+        rows += reports_for_issue(repo, number, title, body, labels, author, created,
+                                  by_issue.get(number, []), taxonomy=taxonomy)
+    con.execute(f"DELETE FROM reports WHERE repo = ? AND number IN (SELECT number FROM issues WHERE {where})",
+                [repo, *params])
+    _upsert(con, "reports", REPORT_COLUMNS, rows)
+    return len(rows)
+
+
+def ensure_repo(con, repo: str, is_demo: bool = False) -> None:
+    con.execute(
+        "INSERT INTO repos VALUES (?, ?, ?) ON CONFLICT (repo) DO NOTHING", [repo, is_demo, now()]
+    )
+
+
+def record_run(con, repo: str | None, kind: str, started_at: datetime, outcome: str, **counts) -> None:
+    cols = ["repo", "kind", "started_at", "finished_at", "outcome", *counts]
+    con.execute(
+        f"INSERT INTO sync_runs ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+        [repo, kind, started_at, now(), outcome, *counts.values()],
+    )

@@ -1,0 +1,148 @@
+-- Usage Radar database schema (DuckDB). Paste into the DuckDB CLI to create an empty database.
+-- Raw GitHub data and derived reports are kept apart; every table is keyed so that loading the
+-- same data twice changes nothing (INSERT OR REPLACE on the key).
+
+-- Raw: one row per issue or pull request, as the issues endpoint returns it.
+CREATE TABLE IF NOT EXISTS issues (
+    repo            VARCHAR   NOT NULL,
+    number          INTEGER   NOT NULL,
+    id              BIGINT,
+    title           VARCHAR,
+    body            VARCHAR,
+    state           VARCHAR,
+    state_reason    VARCHAR,
+    author          VARCHAR,
+    labels          VARCHAR[],
+    created_at      TIMESTAMP,
+    updated_at      TIMESTAMP,
+    closed_at       TIMESTAMP,
+    comment_count   INTEGER,
+    reactions_total INTEGER,
+    reactions_plus1 INTEGER,
+    reactions_minus1 INTEGER,
+    reactions_laugh INTEGER,
+    reactions_hooray INTEGER,
+    reactions_confused INTEGER,
+    reactions_heart INTEGER,
+    reactions_rocket INTEGER,
+    reactions_eyes  INTEGER,
+    html_url        VARCHAR,
+    is_pull_request BOOLEAN   NOT NULL DEFAULT FALSE,
+    PRIMARY KEY (repo, number)
+);
+
+CREATE TABLE IF NOT EXISTS comments (
+    repo            VARCHAR   NOT NULL,
+    id              BIGINT    NOT NULL,
+    issue_number    INTEGER   NOT NULL,
+    author          VARCHAR,
+    author_association VARCHAR,
+    body            VARCHAR,
+    created_at      TIMESTAMP,
+    updated_at      TIMESTAMP,
+    reactions_total INTEGER,
+    html_url        VARCHAR,
+    PRIMARY KEY (repo, id)
+);
+
+-- Issue events (repo-wide endpoint) and per-issue timeline items. Timeline items without an id
+-- (cross-references) get a stable synthetic negative id derived from their content.
+CREATE TABLE IF NOT EXISTS timeline_events (
+    repo            VARCHAR   NOT NULL,
+    id              BIGINT    NOT NULL,
+    issue_number    INTEGER   NOT NULL,
+    event           VARCHAR   NOT NULL,
+    actor           VARCHAR,
+    created_at      TIMESTAMP,
+    label           VARCHAR,
+    source_repo     VARCHAR,   -- cross-referenced / marked_as_duplicate: the other issue
+    source_number   INTEGER,
+    PRIMARY KEY (repo, id)
+);
+
+-- Derived: one row per report (the issue body, each report-like comment, each bare me-too).
+CREATE TABLE IF NOT EXISTS reports (
+    repo            VARCHAR   NOT NULL,
+    number          INTEGER   NOT NULL,
+    comment_id      BIGINT    NOT NULL,   -- 0 for the issue body
+    kind            VARCHAR   NOT NULL,   -- 'issue' | 'comment' | 'me_too'
+    author          VARCHAR,
+    created_at      TIMESTAMP,
+    is_usage_related BOOLEAN,
+    version         VARCHAR,
+    version_key     VARCHAR,              -- sortable form of version (etl.versions.sort_key)
+    os              VARCHAR,
+    terminal        VARCHAR,
+    plan            VARCHAR,
+    provider        VARCHAR,
+    model           VARCHAR,
+    http_status     INTEGER,
+    error_type      VARCHAR,
+    error_category  VARCHAR,
+    signature       VARCHAR,
+    provenance      VARCHAR,              -- JSON object: field -> source
+    parser_version  VARCHAR,
+    PRIMARY KEY (repo, number, comment_id)
+);
+
+CREATE TABLE IF NOT EXISTS issue_links (
+    repo            VARCHAR   NOT NULL,
+    number          INTEGER   NOT NULL,
+    target_repo     VARCHAR   NOT NULL,
+    target_number   INTEGER   NOT NULL,
+    kind            VARCHAR   NOT NULL,   -- 'duplicate_of' | 'mentions' | 'cross_reference'
+    source          VARCHAR   NOT NULL,   -- 'body' | 'comment' | 'event' | 'timeline'
+    PRIMARY KEY (repo, number, target_repo, target_number, kind, source)
+);
+
+-- Canonical clusters: every issue maps to the issue that represents its cluster.
+CREATE TABLE IF NOT EXISTS clusters (
+    repo            VARCHAR   NOT NULL,
+    number          INTEGER   NOT NULL,
+    canonical_number INTEGER  NOT NULL,
+    PRIMARY KEY (repo, number)
+);
+
+CREATE TABLE IF NOT EXISTS reaction_snapshots (
+    repo            VARCHAR   NOT NULL,
+    number          INTEGER   NOT NULL,
+    taken_at        TIMESTAMP NOT NULL,
+    reactions_total INTEGER,
+    reactions_plus1 INTEGER,
+    comment_count   INTEGER,
+    PRIMARY KEY (repo, number, taken_at)
+);
+
+-- Incremental sync: high-water mark and ETag per repo and endpoint.
+CREATE TABLE IF NOT EXISTS sync_state (
+    repo            VARCHAR   NOT NULL,
+    endpoint        VARCHAR   NOT NULL,
+    high_water      VARCHAR,
+    etag            VARCHAR,
+    updated_at      TIMESTAMP,
+    PRIMARY KEY (repo, endpoint)
+);
+
+CREATE SEQUENCE IF NOT EXISTS sync_run_ids;
+CREATE TABLE IF NOT EXISTS sync_runs (
+    run_id          INTEGER   PRIMARY KEY DEFAULT nextval('sync_run_ids'),
+    repo            VARCHAR,
+    kind            VARCHAR,              -- 'pull' | 'import' | 'demo' | 'reparse'
+    started_at      TIMESTAMP,
+    finished_at     TIMESTAMP,
+    requests        INTEGER,
+    not_modified    INTEGER,
+    issues_seen     INTEGER,
+    issues_changed  INTEGER,
+    comments_seen   INTEGER,
+    rate_remaining  INTEGER,
+    outcome         VARCHAR,              -- 'ok' | 'error: …' | 'interrupted'
+    detail          VARCHAR
+);
+
+-- What the database holds: repo, and whether it is synthetic demo data.
+CREATE TABLE IF NOT EXISTS repos (
+    repo            VARCHAR   PRIMARY KEY,
+    is_demo         BOOLEAN   NOT NULL DEFAULT FALSE,
+    added_at        TIMESTAMP
+);

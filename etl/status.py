@@ -1,0 +1,30 @@
+"""`python -m etl status`: a plain-text summary of what the database holds."""
+from __future__ import annotations
+
+from etl import db
+
+
+def describe(path=None) -> str:
+    con = db.read_only(path)
+    try:
+        lines = [f"database: {path or db.default_db_path()}"]
+        repos = con.execute("""
+            SELECT r.repo, r.is_demo,
+                   (SELECT count(*) FROM issues i WHERE i.repo = r.repo AND NOT i.is_pull_request),
+                   (SELECT count(*) FROM issues i WHERE i.repo = r.repo AND i.is_pull_request),
+                   (SELECT count(*) FROM comments c WHERE c.repo = r.repo),
+                   (SELECT count(*) FROM reports p WHERE p.repo = r.repo AND p.kind <> 'me_too'),
+                   (SELECT count(*) FROM reports p WHERE p.repo = r.repo AND p.kind = 'issue' AND p.is_usage_related),
+                   (SELECT max(updated_at) FROM issues i WHERE i.repo = r.repo),
+                   (SELECT max(finished_at) || ' (' || arg_max(kind, finished_at) || ', ' || arg_max(outcome, finished_at) || ')'
+                      FROM sync_runs s WHERE s.repo = r.repo)
+            FROM repos r ORDER BY r.repo""").fetchall()
+        if not repos:
+            lines.append("no data yet: run `python -m etl demo` or `python -m etl pull --repo OWNER/NAME`")
+        for repo, is_demo, issues, prs, comments, reports, usage, newest, last in repos:
+            lines.append(f"{repo}{' [synthetic demo data]' if is_demo else ''}: {issues} issues, {prs} pull requests, "
+                         f"{comments} comments, {reports} reports ({usage} usage-related issues); "
+                         f"newest update {newest}; last sync {last}")
+        return "\n".join(lines)
+    finally:
+        con.close()

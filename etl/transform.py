@@ -1,0 +1,62 @@
+"""Stored issue + comments → report rows. Pure: the parser does the reading, this decides which
+texts are reports (the body; each report-like comment; each bare me-too) and shapes the rows."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from etl import parse
+from etl.versions import sort_key
+
+PARSER_VERSION = "1"
+REPORT_COLUMNS = (
+    "repo", "number", "comment_id", "kind", "author", "created_at", "is_usage_related",
+    "version", "version_key", "os", "terminal", "plan", "provider", "model", "http_status",
+    "error_type", "error_category", "signature", "provenance", "parser_version",
+)
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: int
+    author: str | None
+    body: str | None
+    created_at: object
+    association: str | None = None
+
+    @property
+    def from_team_or_bot(self) -> bool:
+        return self.association in _TEAM or (self.author or "").endswith("[bot]")
+
+
+_TEAM = {"OWNER", "MEMBER", "COLLABORATOR"}
+
+
+def _row(repo, number, comment_id, kind, author, created_at, fields: dict) -> tuple:
+    return (
+        repo, number, comment_id, kind, author, created_at, fields.get("is_usage_related"),
+        fields.get("version"), sort_key(fields.get("version")), fields.get("os"),
+        fields.get("terminal"), fields.get("plan"), fields.get("provider"), fields.get("model"),
+        fields.get("http_status"), fields.get("error_type"), fields.get("error_category"),
+        fields.get("signature"), json.dumps(fields.get("provenance") or {}, sort_keys=True),
+        PARSER_VERSION,
+    )
+
+
+def reports_for_issue(repo: str, number: int, title, body, labels, author, created_at,
+                      comments: list[Comment], taxonomy=None) -> list[tuple]:
+    """One row for the issue body, plus one per report-like or me-too comment."""
+    issue = parse.parse_issue(title, body, labels, taxonomy=taxonomy)
+    rows = [_row(repo, number, 0, "issue", author, created_at, issue)]
+    for c in comments:
+        if (c.author and c.author == author) or c.from_team_or_bot:
+            continue  # the reporter adding detail, or a maintainer answering, is no new report
+        kind = parse.comment_kind(c.body)
+        if kind == "report":
+            rows.append(_row(repo, number, c.id, "comment", c.author, c.created_at,
+                             parse.parse_comment(c.body, issue, taxonomy=taxonomy)))
+        elif kind == "me_too":
+            inherited = {k: issue.get(k) for k in ("is_usage_related", "error_category", "signature",
+                                                   "http_status", "error_type", "provider")}
+            rows.append(_row(repo, number, c.id, "me_too", c.author, c.created_at, inherited))
+    return rows

@@ -1,0 +1,62 @@
+"""The app's one door to the database: read-only connections keyed by a data version, and
+cached query results.
+
+A pull never writes the served file in place; it replaces it (etl/db.py). So the file's identity
+(inode, mtime, size) is the data version: when it changes, the old connection is closed, a new
+one is opened, and cached results keyed by the old version are no longer hit.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import duckdb
+import streamlit as st
+
+from etl import db
+from radar import queries
+
+_lock = threading.Lock()
+_open: dict = {"key": None, "con": None}
+
+
+def db_path() -> Path:
+    return db.default_db_path()
+
+
+def data_version(path: Path | None = None) -> tuple | None:
+    try:
+        s = os.stat(path or db_path())
+    except FileNotFoundError:
+        return None
+    return (str(path or db_path()), s.st_ino, s.st_mtime_ns, s.st_size)
+
+
+def _cursor(version: tuple) -> duckdb.DuckDBPyConnection:
+    """A cursor on the connection for this data version (DuckDB cursors are per thread)."""
+    with _lock:
+        if _open["key"] != version:
+            if _open["con"] is not None:
+                _open["con"].close()  # DuckDB caches instances per path: close before reopening
+                _open["con"] = None
+            _open["con"] = db.read_only(version[0])
+            _open["key"] = version
+        return _open["con"].cursor()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _run(version: tuple, name: str, args: tuple, kwargs: tuple):
+    cur = _cursor(version)
+    try:
+        return getattr(queries, name)(cur, *args, **dict(kwargs))
+    finally:
+        cur.close()
+
+
+def query(name: str, *args, **kwargs):
+    """Run queries.<name>(connection, *args) on the current data, cached per data version."""
+    version = data_version()
+    if version is None:
+        raise db.DatabaseError(f"no database at {db_path()}")
+    return _run(version, name, args, tuple(sorted(kwargs.items())))
