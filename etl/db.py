@@ -36,15 +36,15 @@ def next_path(path: Path) -> Path:
 def _open(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     try:
         return duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise DatabaseError(f"{path} is locked by another process; try again when it has finished") from exc
-        raise DatabaseError(f"{path} cannot be opened: {exc}") from exc
     except duckdb.Error as exc:
-        raise DatabaseError(
-            f"{path} is not a readable DuckDB database ({exc.__class__.__name__}); "
-            "move it aside and rebuild it (python -m etl demo, or pull again)"
-        ) from exc
+        text = str(exc).lower()
+        if "lock" in text:
+            raise DatabaseError(f"{path} is locked by another process; try again when it has finished") from None
+        if "not a valid duckdb database" in text or not isinstance(exc, duckdb.IOException):
+            raise DatabaseError(
+                f"{path} is not a readable DuckDB database; move it aside and rebuild it "
+                "(python -m etl demo, or pull again)") from None
+        raise DatabaseError(f"{path} cannot be opened: {exc}") from None
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:

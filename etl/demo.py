@@ -87,6 +87,7 @@ OSES = {"macos": 50, "windows": 25, "linux": 17, "wsl": 6, None: 2}
 OS_FORM = {"macos": "macOS", "windows": "Windows", "linux": "Ubuntu/Debian Linux", "wsl": "Windows", None: "Other"}
 OS_PLATFORM = {"macos": "darwin", "windows": "win32", "linux": "linux", "wsl": "linux", None: "linux"}
 OS_TEXT = {"macos": "macOS 15", "windows": "Windows 11", "linux": "Ubuntu 24.04", "wsl": "WSL2 (Ubuntu)", None: ""}
+OS_TERMINAL = {"wsl": "Windows Terminal (WSL2)"}  # WSL users pick "Windows" in the form; the terminal tells
 TERMINALS = ["iTerm2", "vscode", "Terminal.app", "ghostty", "Windows Terminal", "tmux", "Warp"]
 ME_TOO = ["+1", "Same here", "same issue here", "Me too.", "Happening to me as well", "+1, same"]
 DISCUSSION = ["Any workaround for this?", "Restarting the CLI helped for a while.", "Is there an ETA for a fix?",
@@ -181,7 +182,7 @@ class _Generator:
                 "### Steps to Reproduce\n\n1. Start the CLI\n2. Send a prompt\n\n"
                 f"### Is this a regression?\n\n{r.choice(['Yes, this worked in a previous version', 'No, this never worked', 'I don' + chr(39) + 't know'])}\n\n"
                 f"### Claude Code Version\n\n{version} (Claude Code)\n\n### Platform\n\n{platform}\n\n"
-                f"### Operating System\n\n{OS_FORM[os_]}\n\n### Terminal/Shell\n\n{r.choice(TERMINALS)}\n"
+                f"### Operating System\n\n{OS_FORM[os_]}\n\n### Terminal/Shell\n\n{OS_TERMINAL.get(os_) or r.choice(TERMINALS)}\n"
             )
         if fmt == "env":
             errors = ""
@@ -189,7 +190,7 @@ class _Generator:
                 stack = f"Error: {error}\n    at Ax.makeRequest (file:///usr/lib/node_modules/@demo/ai-cli/cli.js:1390:{r.randint(1000, 9999)})"
                 errors = "\n\n**Errors**\n```json\n" + json.dumps([{"error": stack, "timestamp": _iso(t)}]) + "\n```"
             return (f"**Bug Description**\n{desc}\n\n**Environment Info**\n- Platform: {OS_PLATFORM[os_]}\n"
-                    f"- Terminal: {r.choice(TERMINALS)}\n- Version: {version}\n- Feedback ID: {uuid.UUID(int=r.getrandbits(128))}{errors}")
+                    f"- Terminal: {OS_TERMINAL.get(os_) or r.choice(TERMINALS)}\n- Version: {version}\n- Feedback ID: {uuid.UUID(int=r.getrandbits(128))}{errors}")
         where = f" on {OS_TEXT[os_]}" if os_ else ""
         ver = f"Since updating to v{version}{where} I keep getting this." if version else f"I keep getting this{where}."
         return f"{ver}\n\n```\n{error}\n```\n\n{desc}" if error else f"{ver}\n\n{desc}"
@@ -224,11 +225,12 @@ class _Generator:
         age = (END - t) / (END - START)
         dup_of = self.duplicate_target(category, number)
         if dup_of:
-            state, reason, closed = "closed", "duplicate", t + timedelta(hours=r.randint(2, 72))
+            state, reason, closed = "closed", "duplicate", min(END, t + timedelta(hours=r.randint(2, 72)))
             labels.append("duplicate")
             comments.append(self.comment(number, "github-actions[bot]", "NONE", f"Duplicate of #{dup_of}", closed))
         elif r.random() < 0.75 * age:
-            state, reason, closed = "closed", r.choice(["completed", "completed", "not_planned"]), t + timedelta(days=r.randint(1, 60))
+            closed = min(END, t + timedelta(days=r.randint(1, 60)))
+            state, reason = "closed", r.choice(["completed", "completed", "not_planned"])
         body = self.body(fmt, category, version, os_, plan, t)
         if r.random() < 0.05 and number > 10:
             body += f"\n\nPossibly related to #{r.randint(1, number - 1)}."
@@ -241,6 +243,8 @@ class _Generator:
         r, out, last = self.rng, [], t
         for _ in range(min(60, int(r.expovariate(1.0) * (1 + popularity / 3)))):
             last = last + timedelta(hours=r.expovariate(1 / 20))
+            if last > END:
+                break  # the demo ends at END: nothing is dated later
             kind = r.choices(["me_too", "report", "discussion", "maintainer"], [45, 25, 20, 10])[0]
             who = "demo-maintainer" if kind == "maintainer" else r.choice(self.users)
             assoc = "MEMBER" if kind == "maintainer" else "NONE"

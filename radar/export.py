@@ -1,6 +1,7 @@
 """CSV downloads that are safe to open in a spreadsheet, named after the view and its filters."""
 from __future__ import annotations
 
+import csv
 import re
 
 import pandas as pd
@@ -28,7 +29,8 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    return safe_frame(df).to_csv(index=False).encode("utf-8")
+    # Every text cell quoted: a stray CR or tab inside a title cannot split a row.
+    return safe_frame(df).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC).encode("utf-8")
 
 
 def file_name(view: str, filters: Filters) -> str:
