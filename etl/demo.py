@@ -232,12 +232,16 @@ class _Generator:
             closed = min(END, t + timedelta(days=r.randint(1, 60)))
             state, reason = "closed", r.choice(["completed", "completed", "not_planned"])
         body = self.body(fmt, category, version, os_, plan, t)
-        if r.random() < 0.05 and number > 10:
-            body += f"\n\nPossibly related to #{r.randint(1, number - 1)}."
+        related = r.randint(1, number - 1) if r.random() < 0.05 and number > 10 else None
+        if related:
+            body += f"\n\nPossibly related to #{related}."
         updated = max([t, last] + ([closed] if closed else []))
         issue = self.issue_obj(number, title, body, author, labels, state, reason, t, updated, closed,
                                len(comments), self.reactions(popularity))
-        return Bundle(issue, comments, self.events(number, labels, t, closed, dup_of), category)
+        events = self.events(number, labels, t, closed, dup_of)
+        if related:  # GitHub records the mention on the issue that was mentioned
+            events.append(self.cross_reference(related, number, t))
+        return Bundle(issue, comments, events, category)
 
     def comments(self, number: int, t: datetime, author: str, popularity: float):
         r, out, last = self.rng, [], t
@@ -283,6 +287,12 @@ class _Generator:
             items.append(("closed", closed, {}))
         return [{"id": self.next_id("event"), "event": e, "actor": {"login": "demo-maintainer"}, "created_at": _iso(when),
                  "issue": {"number": number, "repository_url": self.api}, **extra} for e, when, extra in items]
+
+    def cross_reference(self, target: int, source: int, t: datetime) -> dict:
+        """A timeline cross-reference on `target`; `issue` names it, as import needs."""
+        return {"event": "cross-referenced", "actor": {"login": "demo-user"}, "created_at": _iso(t),
+                "issue": {"number": target, "repository_url": self.api},
+                "source": {"type": "issue", "issue": {"number": source, "repository_url": self.api}}}
 
     def issue_obj(self, number, title, body, author, labels, state, reason, created, updated, closed, n_comments, reactions) -> dict:
         return {"url": f"{self.api}/issues/{number}", "repository_url": self.api,

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl import load, records
+from etl import graph, load, records
 
 
 class ImportFileError(ValueError):
@@ -107,8 +107,10 @@ def save_batch(con, batch: Batch, is_demo: bool = False) -> dict:
             load.ensure_repo(con, repo, is_demo)
             changed = load.upsert_issues(con, repo, batch.issues.get(repo, []))
             touched = set(changed) | set(load.upsert_comments(con, repo, batch.comments.get(repo, [])))
-            load.upsert_events(con, repo, batch.events.get(repo, []))
+            touched |= set(load.upsert_events(con, repo, batch.events.get(repo, [])))
             counts["reports"] += load.rebuild_reports(con, repo, touched)
+            graph.rebuild_links(con, repo, touched)
+            graph.rebuild_clusters(con, repo)
             counts["issues"] += len(batch.issues.get(repo, []))
             counts["changed"] += len(changed)
             counts["comments"] += len(batch.comments.get(repo, []))

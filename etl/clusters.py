@@ -1,0 +1,43 @@
+"""Canonical clusters from duplicate links. Pure: numbers and edges in, a mapping out.
+
+Issues joined by duplicate links (in either direction, through chains and cycles) form one
+cluster. Its canonical issue is the one the others point to: a member that is not itself a
+duplicate; among several (or in a pure cycle), the most engaged, then the oldest.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class IssueFacts:
+    number: int
+    engagement: int = 0       # reactions + comments: where people already gather
+    is_duplicate: bool = False  # closed as duplicate / labelled / marked by an event
+
+
+def _find(parent: dict[int, int], x: int) -> int:
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
+def canonical_map(issues: list[IssueFacts], duplicate_edges: list[tuple[int, int]]) -> dict[int, int]:
+    """number -> canonical number for every issue; edges are (duplicate, original)."""
+    facts = {i.number: i for i in issues}
+    parent = {n: n for n in facts}
+    points_elsewhere: set[int] = set()
+    for dup, original in duplicate_edges:
+        if dup in facts and original in facts and dup != original:
+            parent[_find(parent, dup)] = _find(parent, original)
+            points_elsewhere.add(dup)
+    members: dict[int, list[int]] = {}
+    for n in facts:
+        members.setdefault(_find(parent, n), []).append(n)
+    result: dict[int, int] = {}
+    for group in members.values():
+        heads = [n for n in group if n not in points_elsewhere] or group
+        best = min(heads, key=lambda n: (facts[n].is_duplicate, -facts[n].engagement, n))
+        result.update(dict.fromkeys(group, best))
+    return result
