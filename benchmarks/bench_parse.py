@@ -1,0 +1,110 @@
+"""Parser accuracy against the labelled corpus, and parsing speed.
+
+    python benchmarks/bench_parse.py [--misses FIELD]
+
+Reads `../shared/data/*.jsonl` (lines with a `truth` field), prints per-field
+accuracy, a confusion table for `error_category`, and reports/s on one core.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from etl.parse import FIELDS, parse_issue  # noqa: E402
+from etl.parse.cli import parse_line  # noqa: E402
+
+DATA = REPO.parent / "shared" / "data"
+SCORED = ("is_usage_related", "version", "os", "plan", "provider", "http_status", "error_type", "error_category")
+
+
+def load_corpus() -> list[dict]:
+    rows = []
+    for path in sorted(DATA.glob("*.jsonl")):
+        for line in path.open(encoding="utf-8"):
+            try:
+                row = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(row, dict) and isinstance(row.get("truth"), dict):
+                rows.append(row)
+    return rows
+
+
+def same(field: str, got, want) -> bool:
+    if field == "error_type" and isinstance(got, str) and isinstance(want, str):
+        return got.lower() == want.lower()
+    return got == want
+
+
+def score(rows: list[dict]) -> tuple[dict, list]:
+    """Per-field accuracy over the fields each truth states, and the outputs."""
+    outputs = [parse_line(json.dumps(r)) for r in rows]
+    acc = {}
+    for f in SCORED:
+        pairs = [(o[f], r["truth"][f]) for o, r in zip(outputs, rows) if f in r["truth"]]
+        acc[f] = (sum(same(f, g, w) for g, w in pairs), len(pairs))
+    return acc, outputs
+
+
+def print_accuracy(acc: dict) -> None:
+    print(f"{'field':<18}{'accuracy':>9}{'right':>8}{'of':>6}")
+    for f, (ok, n) in acc.items():
+        print(f"{f:<18}{ok / n if n else 0:>9.3f}{ok:>8}{n:>6}")
+
+
+def print_confusion(rows: list[dict], outputs: list[dict]) -> None:
+    pairs = Counter((r["truth"]["error_category"], o["error_category"]) for r, o in zip(rows, outputs))
+    cats = sorted({c for p in pairs for c in p})
+    short = {c: c[:6] for c in cats}
+    print("\nerror_category confusion (rows: truth, columns: parsed)")
+    print(" " * 24 + "".join(f"{short[c]:>7}" for c in cats))
+    for t in cats:
+        cells = "".join(f"{pairs.get((t, p), 0) or '.':>7}" for p in cats)
+        print(f"{t:<24}{cells}")
+
+
+def print_misses(field: str, rows: list[dict], outputs: list[dict]) -> None:
+    for r, o in zip(rows, outputs):
+        if not same(field, o[field], r["truth"].get(field)):
+            print(f"{r['repo']}#{r['number']}: got {o[field]!r} want {r['truth'].get(field)!r} | {r['title'][:70]}")
+
+
+def measure_speed(rows: list[dict], seconds: float = 2.0) -> float:
+    """Reports/s of `parse_issue` on one core (the corpus, repeated)."""
+    done, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for r in rows:
+            parse_issue(r.get("title"), r.get("body"), r.get("labels"))
+        done += len(rows)
+    return done / (time.perf_counter() - start)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--misses", metavar="FIELD", help="list the corpus issues where FIELD is wrong")
+    args = ap.parse_args(argv)
+    rows = load_corpus()
+    if not rows:
+        print(f"no labelled corpus under {DATA} — skipping the accuracy benchmark")
+        return 0
+    acc, outputs = score(rows)
+    if args.misses:
+        print_misses(args.misses, rows, outputs)
+        return 0
+    print(f"{len(rows)} labelled issues from {DATA}\n")
+    print_accuracy(acc)
+    print_confusion(rows, outputs)
+    print(f"\nspeed: {measure_speed(rows):,.0f} reports/s (parse_issue, one core)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,7 @@
+"""Report parser: pure functions from issue text to normalized usage fields."""
+from .classify import Taxonomy, load_taxonomy
+from .cli import run_parse
+from .comments import comment_kind, parse_comment
+from .report import FIELDS, parse_issue
+
+__all__ = ["FIELDS", "Taxonomy", "comment_kind", "load_taxonomy", "parse_comment", "parse_issue", "run_parse"]

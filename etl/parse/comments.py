@@ -1,0 +1,76 @@
+"""Comments: a report-like comment is a report of its own; a bare "+1" is a
+me-too signal; anything else is discussion."""
+from __future__ import annotations
+
+import re
+
+from .classify import DEFAULT, Taxonomy, quoted_category
+from .document import make_doc
+from .report import FIELDS, empty_report, parse_doc
+
+_ME_TOO_PHRASE = re.compile(
+    r"\+1|:\+1:|👍|\bsame(?: here| issue| problem| error| for me| bug| thing)?\b|\bme(?: too| as well)\b|\bditto\b|"
+    r"\b(?:this is )?(?:also )?happening (?:to|for) me(?: too| as well)?\b|\b(?:i(?:'m| am) )?(?:also )?(?:seeing|having|getting) "
+    r"(?:this|the same)(?: issue| problem| error)?(?: too| as well)?\b|\b(?:i )?have the same (?:issue|problem|error)\b|"
+    r"\btoo\b|\bas well\b|\bhere\b|\bconfirm(?:ed)?\b|\bbump\b")
+_WORD = re.compile(r"[^\W_]")
+_ENV_FIELDS = ("version", "os", "plan", "terminal")
+_INHERITABLE = ("error_category", "signature", "http_status", "error_type", "is_usage_related", "provider", "model")
+
+
+def is_me_too(text: str) -> bool:
+    """Nothing but agreement: "+1", "same here", "me too!", "+1 same"."""
+    if len(text) > 120:
+        return False
+    rest = _ME_TOO_PHRASE.sub(" ", text.lower())
+    return bool(rest != text.lower() or text.strip() in ("👍", ":+1:")) and not _WORD.search(rest)
+
+
+def comment_kind(body: str | None) -> str | None:
+    """`report`, `me_too` or None."""
+    if not isinstance(body, str) or not body.strip():
+        return None
+    text = body.strip()
+    if is_me_too(text):
+        return "me_too"
+    try:
+        rep = parse_doc(make_doc("", body, None), DEFAULT)
+    except Exception:  # noqa: BLE001
+        return None
+    if any(rep[f] for f in ("version", "os", "plan", "http_status", "error_type")):
+        return "report"
+    if rep["signature"] and rep["error_category"] != DEFAULT.fallback:
+        return "report"
+    return None
+
+
+def parse_comment(body: str | None, issue: dict | None, taxonomy: Taxonomy | None = None) -> dict:
+    """A comment's own report; error fields it does not state come from the issue."""
+    try:
+        rep = parse_doc(make_doc("", body, None), taxonomy or DEFAULT)
+    except Exception:  # noqa: BLE001
+        rep = empty_report()
+    taxonomy = taxonomy or DEFAULT
+    low = body.lower()[:60_000] if isinstance(body, str) else ""
+    said_nothing = quoted_category(low, taxonomy) is None and not (rep["http_status"] or rep["error_type"])
+    return inherit(rep, issue or {}, said_nothing)
+
+
+def inherit(rep: dict, issue: dict, said_nothing: bool) -> dict:
+    """Copy the issue's error fields the comment does not state (never its environment)."""
+    prov = rep["provenance"]
+    for f in _INHERITABLE:
+        if issue.get(f) is None:
+            continue
+        if f in ("error_category", "is_usage_related", "signature") and not said_nothing:
+            continue
+        if rep.get(f) in (None, False) or said_nothing:
+            rep[f] = issue[f]
+            prov[f] = "issue"
+    return rep
+
+
+def merge_comment_evidence(rep: dict, comments: list) -> dict:
+    """Fill environment fields the issue body lacks from report-like comments
+    (the issue as a whole is described by its body first)."""
+    return rep

@@ -1,0 +1,96 @@
+"""HTTP status and machine error type of the error a report hit.
+
+Payloads arrive raw, JSON-escaped once or twice (`\\"type\\"`), wrapped in
+another payload (Gemini's outer `"status": "Too Many Requests"`), or as JS
+object dumps (`code: 'rate_limit_exceeded'`). Rather than parse JSON that is
+often broken, candidates are found with one cheap scan and judged by the text
+around them; quotes may carry up to three escaping backslashes.
+"""
+from __future__ import annotations
+
+import re
+
+Found = tuple[object, str | None]
+
+# ---------------------------------------------------------------- http status
+_STATUS_CANDIDATE = re.compile(r"([45]\d\d)(?![\w.%/-]|,\d)")
+_NOT_BEFORE = set("0123456789abcdefghijklmnopqrstuvwxyz_.$/-")
+# Context rules, strongest first: (before-regex anchored at the candidate, after-regex, source).
+_STATUS_CONTEXT = (
+    (re.compile(r"api error:?\s{0,3}[(]?\s{0,3}$"), None, "text"),
+    (re.compile(r"request rejected \($"), None, "text"),
+    (re.compile(r"\berror:?\s{0,3}$"), re.compile(r"\s{0,3}[{(\[]"), "text"),
+    (re.compile(r"[\"']?\\{0,3}(?:code|status|status_?code|statuscode|http_?status)\\{0,3}[\"']?\s{0,3}[:=]\s{0,3}\\{0,3}[\"']?$"), None, "payload"),
+    (re.compile(r"\b(?:status|status code|http(?:/\d(?:\.\d)?)?|code|error code)[ :=]{1,3}$"), None, "text"),
+    (None, re.compile(r"[ \t]{1,3}(?:too many requests|service unavailable|bad gateway|internal server error|unauthorized|forbidden|payment required|bad request|gateway timeout|not found)"), "text"),
+    (re.compile(r"\b(?:error|errors|errored|failed|failing|got|getting|returns?|returned|returning|with|hit|hitting|throws?|constant|repeated|http)\s{1,3}(?:an?\s)?(?:http\s)?$"), None, "text"),
+    (re.compile(r""), re.compile(r"\b(?!\d)"), "text"),  # a bare 429/529 still names the error
+)
+_BARE_OK = {429, 529}
+
+
+def find_http_status(low: str) -> Found:
+    """The status of the strongest-evidenced candidate (earliest on ties)."""
+    best: tuple[int, int, str] | None = None  # (rule index, code, source)
+    for m in _STATUS_CANDIDATE.finditer(low):
+        if m.start() and low[m.start() - 1] in _NOT_BEFORE:
+            continue
+        code = int(m.group(1))
+        rule = _status_rule(low, m.start(1), m.end(1), code, best[0] if best else len(_STATUS_CONTEXT))
+        if rule is not None:
+            best = (rule, code, _STATUS_CONTEXT[rule][2])
+            if rule == 0:
+                break
+    return (best[1], best[2]) if best else (None, None)
+
+
+def _status_rule(low: str, start: int, end: int, code: int, limit: int) -> int | None:
+    before = low[max(0, start - 40):start]
+    for i, (pre, post, _src) in enumerate(_STATUS_CONTEXT[:limit]):
+        if i == len(_STATUS_CONTEXT) - 1 and code not in _BARE_OK:
+            continue
+        if pre is not None and not pre.search(before):
+            continue
+        if post is not None and not post.match(low, end):
+            continue
+        return i
+    return None
+
+
+# ---------------------------------------------------------------- error type
+_KEYS = ("type", "code", "status", "errorcode", "error_type", "reason")
+_TYPE_VALUE = re.compile(
+    r"(?:type|code|status|errorCode|error_type|reason)\\{0,3}[\"']?\s{0,3}:\s{0,3}\\{0,3}[\"']"
+    r"([A-Za-z][A-Za-z_]{2,40})\\{0,3}[\"']")
+_TYPE_TEXT = re.compile(
+    r"\b([a-z]{2,20}(?:_[a-z]{2,20}){0,3}_error|insufficient_quota|rate_limit_exceeded|"
+    r"RESOURCE_EXHAUSTED|UNAVAILABLE|ThrottlingException|ServiceUnavailableException|"
+    r"ModelNotReadyException|TooManyRequestsException|[A-Z][a-z]{2,12}(?:[A-Z][a-z]{1,12}){0,3}LimitError)\b")
+_TYPE_TEXT_GATE = ("_error", "insufficient_quota", "rate_limit_exceeded", "resource_exhausted", "unavailable",
+                   "exception", "limiterror")
+_NOT_TYPES = {"error", "errors", "tokens", "requests", "message", "text", "object", "invalid",
+              "string", "number", "null", "true", "false", "undefined", "success", "ok", "failed",
+              "tool_use", "tool_result", "json", "assistant", "user", "content", "user_error",
+              "is_error", "end_turn", "stop_sequence", "max_tokens", "input_tokens", "output_tokens"}
+_UPPER_OK = re.compile(r"[A-Z][A-Z_]{3,}")
+_SNAKE_OK = re.compile(r"[a-z]+(?:_[a-z]+){1,4}")
+_CAMEL_OK = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+){1,4}(?:Exception|Error)")
+
+
+def find_error_type(text: str, low: str) -> Found:
+    """The first machine error type written as a payload value, else in text."""
+    if ":" in text and any(k in low for k in _KEYS):
+        for m in _TYPE_VALUE.finditer(text):
+            if _is_error_type(m.group(1)):
+                return m.group(1), "payload"
+    if any(g in low for g in _TYPE_TEXT_GATE):
+        for m in _TYPE_TEXT.finditer(text):
+            if m.group(1).lower() not in _NOT_TYPES:
+                return m.group(1), "text"
+    return None, None
+
+
+def _is_error_type(value: str) -> bool:
+    if value.lower() in _NOT_TYPES:
+        return False
+    return bool(_UPPER_OK.fullmatch(value) or _SNAKE_OK.fullmatch(value) or _CAMEL_OK.fullmatch(value))

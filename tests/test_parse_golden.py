@@ -1,0 +1,49 @@
+"""Golden tests: one fixture per format or trap, input and expected fields side by side."""
+import json
+from pathlib import Path
+
+import pytest
+
+from etl.parse import FIELDS, parse_issue
+
+FIXTURES = sorted((Path(__file__).parent / "fixtures" / "parse").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])
+def test_golden(path):
+    case = json.loads(path.read_text(encoding="utf-8"))
+    got = parse_issue(case["title"], case["body"], case["labels"])
+    assert set(FIELDS) <= set(got)
+    wrong = {k: (got[k], v) for k, v in case["expected"].items() if got[k] != v}
+    assert not wrong, f"(got, expected): {wrong}"
+
+
+def test_provenance_names_the_source_of_each_field():
+    body = "**Environment Info**\n- Platform: darwin\n- Terminal: ghostty\n- Version: 2.0.76\n"
+    got = parse_issue("API Error: 429 rate limit", body, ["platform:linux"])
+    assert got["provenance"]["version"] == "env"
+    assert got["provenance"]["os"] == "env"
+    assert "plan" not in got["provenance"]  # null fields have no provenance
+
+
+def test_label_is_a_source_when_the_body_is_silent():
+    got = parse_issue("limit", "Usage limit reached", [{"name": "platform:windows"}])
+    assert (got["os"], got["provenance"]["os"]) == ("windows", "label")
+
+
+def test_signature_groups_the_same_error_across_issues():
+    a = parse_issue("x", 'API Error: 429 {"type":"error","error":{"type":"rate_limit_error","message":'
+                         '"Rate limited at 2025-06-01T10:00:00Z, request req_011CXlKzRRjLP6FGaLGkDFHF, retry in 32 seconds"}}')
+    b = parse_issue("y", 'API Error: 429 {"type":"error","error":{"type":"rate_limit_error","message":'
+                         '"Rate limited at 2026-01-09T23:59:01Z, request req_011ZZZZRRjLP6FGaLGkDFHQ, retry in 5 seconds"}}')
+    assert a["signature"] == b["signature"]
+    assert "req_" not in a["signature"] and "2025" not in a["signature"]
+
+
+def test_custom_taxonomy_file_changes_categories(tmp_path):
+    from etl.parse import load_taxonomy
+    toml = tmp_path / "tax.toml"
+    toml.write_text('fallback = "misc"\n[[category]]\nname = "quota"\nmessages = ["quota"]\n', encoding="utf-8")
+    tax = load_taxonomy(str(toml))
+    assert parse_issue("quota gone", "", None, tax)["error_category"] == "quota"
+    assert parse_issue("hello", "", None, tax)["error_category"] == "misc"
