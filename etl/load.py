@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 import duckdb
 import pyarrow as pa
 
-from etl import records
+from etl import config, records
 from etl.transform import REPORT_COLUMNS, Comment, reports_for_issue
 
 
@@ -85,7 +85,10 @@ def upsert_events(con, repo: str, objs: Iterable[dict], issue_number: int | None
 
 
 def rebuild_reports(con, repo: str, numbers: Iterable[int] | None = None, taxonomy=None) -> int:
-    """Re-derive the reports of these issues (all of the repo's when None) from stored raw data."""
+    """Re-derive the reports of these issues (all of the repo's when None) from stored raw data,
+    with the repository's own taxonomy when radar.toml names one."""
+    if taxonomy is None:
+        taxonomy = config.taxonomy_for(repo)
     where, params = "repo = ? AND NOT is_pull_request", [repo]
     if numbers is not None:
         numbers = sorted(set(numbers))
