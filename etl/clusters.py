@@ -1,7 +1,7 @@
-"""Canonical clusters from duplicate links. Pure: numbers and edges in, a mapping out.
+"""Canonical clusters from duplicate links (and, optionally, other relations such as the same
+error). Pure: numbers and edges in, a mapping out.
 
-Issues joined by duplicate links (in either direction, through chains and cycles) form one
-cluster. Its canonical issue is the one the others point to: a member that is not itself a
+Issues joined by links (in either direction, through chains and cycles) form one cluster. Its canonical issue is the one the others point to: a member that is not itself a
 duplicate; among several (or in a pure cycle), the most engaged, then the oldest.
 """
 from __future__ import annotations
@@ -23,14 +23,18 @@ def _find(parent: dict[int, int], x: int) -> int:
     return x
 
 
-def canonical_map(issues: list[IssueFacts], duplicate_edges: list[tuple[int, int]]) -> dict[int, int]:
-    """number -> canonical number for every issue; edges are (duplicate, original)."""
+def canonical_map(issues: list[IssueFacts], duplicate_edges: list[tuple[int, int]],
+                  related_edges: list[tuple[int, int]] = ()) -> dict[int, int]:
+    """number -> canonical number for every issue. Duplicate edges are (duplicate, original);
+    related edges (e.g. the same error) join clusters without saying which side is the original."""
     facts = {i.number: i for i in issues}
     parent = {n: n for n in facts}
     points_elsewhere: set[int] = set()
+    for a, b in [*duplicate_edges, *related_edges]:
+        if a in facts and b in facts and a != b:
+            parent[_find(parent, a)] = _find(parent, b)
     for dup, original in duplicate_edges:
         if dup in facts and original in facts and dup != original:
-            parent[_find(parent, dup)] = _find(parent, original)
             points_elsewhere.add(dup)
     members: dict[int, list[int]] = {}
     for n in facts:

@@ -3,9 +3,13 @@ from duplicate links. Reads stored raw data, writes derived rows; the logic is i
 clusters.py."""
 from __future__ import annotations
 
+import pyarrow as pa
+
 from etl.clusters import IssueFacts, canonical_map
 from etl.links import is_duplicate_marker, links_in_text
 
+# A signature that is only a status code ("429") says too little to call two issues the same error.
+SPECIFIC_SIGNATURE = "signature IS NOT NULL AND length(signature) > 12"
 LINK_COLUMNS = ("repo", "number", "target_repo", "target_number", "kind", "source")
 
 
@@ -54,11 +58,20 @@ def rebuild_clusters(con, repo: str) -> int:
            WHERE repo = ? AND target_repo = ? AND kind = 'duplicate_of'""", [repo, repo]).fetchall()
              if n in duplicates]
     mapping = canonical_map(facts, edges)
+    by_error = canonical_map(facts, edges, _same_error_edges(con, repo))
     con.execute("DELETE FROM clusters WHERE repo = ?", [repo])
     if mapping:
-        import pyarrow as pa
         con.register("_clusters", pa.table({"repo": [repo] * len(mapping), "number": list(mapping),
-                                            "canonical_number": list(mapping.values())}))
-        con.execute("INSERT INTO clusters SELECT repo, number, canonical_number FROM _clusters")
+                                            "canonical_number": list(mapping.values()),
+                                            "error_canonical": [by_error[n] for n in mapping]}))
+        con.execute("INSERT INTO clusters SELECT repo, number, canonical_number, error_canonical FROM _clusters")
         con.unregister("_clusters")
     return sum(1 for n, c in mapping.items() if n != c)
+
+
+def _same_error_edges(con, repo: str) -> list[tuple[int, int]]:
+    """Issues whose body report has the same specific signature, chained to the group's first."""
+    rows = con.execute(f"""
+        SELECT number, min(number) OVER (PARTITION BY signature) FROM reports
+        WHERE repo = ? AND kind = 'issue' AND {SPECIFIC_SIGNATURE}""", [repo]).fetchall()
+    return [(n, first) for n, first in rows if n != first]

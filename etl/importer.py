@@ -109,7 +109,7 @@ def save_batch(con, batch: Batch, is_demo: bool = False) -> dict:
             touched = set(changed) | set(load.upsert_comments(con, repo, batch.comments.get(repo, [])))
             touched |= set(load.upsert_events(con, repo, batch.events.get(repo, [])))
             counts["reports"] += load.rebuild_reports(con, repo, touched)
-            graph.rebuild_links(con, repo, touched)
+            graph.rebuild_links(con, repo, touched | {int(o["number"]) for o in batch.issues.get(repo, [])})
             graph.rebuild_clusters(con, repo)
             counts["issues"] += len(batch.issues.get(repo, []))
             counts["changed"] += len(changed)

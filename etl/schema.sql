@@ -95,11 +95,15 @@ CREATE TABLE IF NOT EXISTS issue_links (
     PRIMARY KEY (repo, number, target_repo, target_number, kind, source)
 );
 
--- Canonical clusters: every issue maps to the issue that represents its cluster.
+-- Canonical clusters. canonical_number folds GitHub's duplicates (closed as duplicate, the
+-- duplicate label or event, with "Duplicate of #N"): counts of distinct issues use it.
+-- error_canonical also joins issues whose reports carry the same specific error signature:
+-- "the same error elsewhere", and the issue to follow for it.
 CREATE TABLE IF NOT EXISTS clusters (
     repo            VARCHAR   NOT NULL,
     number          INTEGER   NOT NULL,
     canonical_number INTEGER  NOT NULL,
+    error_canonical INTEGER   NOT NULL,
     PRIMARY KEY (repo, number)
 );
 

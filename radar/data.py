@@ -15,7 +15,7 @@ import duckdb
 import streamlit as st
 
 from etl import db
-from radar import queries
+from radar import issue_queries, queries
 
 _lock = threading.Lock()
 _open: dict = {"key": None, "con": None}
@@ -49,13 +49,23 @@ def _cursor(version: tuple) -> duckdb.DuckDBPyConnection:
 def _run(version: tuple, name: str, args: tuple, kwargs: tuple):
     cur = _cursor(version)
     try:
-        return getattr(queries, name)(cur, *args, **dict(kwargs))
+        return _function(name)(cur, *args, **dict(kwargs))
     finally:
         cur.close()
 
 
+_MODULES = {"queries": queries, "issue_queries": issue_queries}
+
+
+def _function(name: str):
+    """'reports_by_version' → queries.reports_by_version; 'issue_queries.links' → that module's."""
+    module, _, func = name.rpartition(".")
+    return getattr(_MODULES[module or "queries"], func)
+
+
 def query(name: str, *args, **kwargs):
-    """Run queries.<name>(connection, *args) on the current data, cached per data version."""
+    """Run queries.<name>(connection, *args) (or '<module>.<name>') on the current data, cached per
+    data version."""
     version = data_version()
     if version is None:
         raise db.DatabaseError(f"no database at {db_path()}")
