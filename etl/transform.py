@@ -46,7 +46,7 @@ def _row(repo, number, comment_id, kind, author, created_at, fields: dict) -> tu
 def reports_for_issue(repo: str, number: int, title, body, labels, author, created_at,
                       comments: list[Comment], taxonomy=None) -> list[tuple]:
     """One row for the issue body, plus one per report-like or me-too comment."""
-    issue = parse.parse_issue(title, body, labels, taxonomy=taxonomy)
+    issue = parse.parse_issue(title, body, labels, taxonomy=taxonomy, repo=repo)
     rows = [_row(repo, number, 0, "issue", author, created_at, issue)]
     for c in comments:
         if (c.author and c.author == author) or c.from_team_or_bot:
@@ -54,7 +54,7 @@ def reports_for_issue(repo: str, number: int, title, body, labels, author, creat
         kind = parse.comment_kind(c.body)
         if kind == "report":
             rows.append(_row(repo, number, c.id, "comment", c.author, c.created_at,
-                             parse.parse_comment(c.body, issue, taxonomy=taxonomy)))
+                             parse.parse_comment(c.body, issue, taxonomy=taxonomy, repo=repo)))
         elif kind == "me_too":
             inherited = {k: issue.get(k) for k in ("is_usage_related", "error_category", "signature",
                                                    "http_status", "error_type", "provider")}

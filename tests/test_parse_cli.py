@@ -37,8 +37,17 @@ def test_repo_from_repository_url():
     assert out[0]["repo"] == "acme/cli"
 
 
-def test_comments_list_fills_missing_environment_only():
+def test_comments_fill_the_missing_error_but_never_the_environment():
     issue = {"number": 1, "title": "Usage limit reached", "body": "It stopped.",
-             "comments": [{"body": "same on 2.1.12, Windows", "created_at": "2025-01-01T00:00:00Z"}, {"body": "+1"}]}
+             "comments": [{"body": "same on 2.1.12, Windows: API Error: 429", "created_at": "2025-01-01T00:00:00Z"},
+                          {"body": "+1"}]}
     _, out = _run([json.dumps(issue)])
     assert out[0]["error_category"] == "usage_limit_reached"
+    assert out[0]["http_status"] == 429
+    assert out[0]["version"] is None and out[0]["os"] is None
+
+
+def test_the_line_repo_tells_the_vendor():
+    line = {"repo": "openai/codex", "number": 2, "title": "Blocked", "body": "You've hit your usage limit."}
+    _, out = _run([json.dumps(line)])
+    assert out[0]["provider"] == "chatgpt_subscription"

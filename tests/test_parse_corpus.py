@@ -8,9 +8,10 @@ from etl.parse.cli import parse_line
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data"
-# Regression floors, below the 0.95 goal: raise them as the parser improves.
-FLOORS = {"is_usage_related": 0.93, "version": 0.95, "os": 0.95, "plan": 0.83, "provider": 0.78,
-          "http_status": 0.94, "error_type": 0.95, "error_category": 0.80}
+# Regression floors (what the parser reaches, rounded down; the goal is 0.95 everywhere):
+# raise them as the parser improves.
+FLOORS = {"is_usage_related": 0.96, "version": 0.97, "os": 0.99, "plan": 0.89, "provider": 0.93,
+          "http_status": 0.97, "error_type": 0.98, "error_category": 0.87}
 
 
 def _rows():

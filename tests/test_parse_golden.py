@@ -12,7 +12,7 @@ FIXTURES = sorted((Path(__file__).parent / "fixtures" / "parse").glob("*.json"))
 @pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])
 def test_golden(path):
     case = json.loads(path.read_text(encoding="utf-8"))
-    got = parse_issue(case["title"], case["body"], case["labels"])
+    got = parse_issue(case["title"], case["body"], case["labels"], repo=case.get("repo"))
     assert set(FIELDS) <= set(got)
     wrong = {k: (got[k], v) for k, v in case["expected"].items() if got[k] != v}
     assert not wrong, f"(got, expected): {wrong}"

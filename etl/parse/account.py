@@ -7,39 +7,32 @@ subscription, a credit-balance error implies pay-as-you-go API).
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
+from .classify import any_match
 from .document import Doc
 from .sections import is_placeholder
+from .vendors import Vendor
+
+# An issue form's "Platform: Anthropic API" names the vendor even in another client's repo.
+_ANTHROPIC = Vendor("anthropic", "claude_ai_subscription", "anthropic_api")
 
 Found = tuple[object, str | None]
 NONE: Found = (None, None)
 
-SUBSCRIPTION_ONLY = ("session_limit", "weekly_limit", "out_of_extra_usage", "usage_limit_reached")
-_SUBSCRIPTION = {"anthropic": "claude_ai_subscription", "openai": "chatgpt_subscription", "google": "google_login"}
-_API = {"anthropic": "anthropic_api", "openai": "openai_api", "google": "gemini_api"}
-
-# ---------------------------------------------------------------- vendor family
-_FAMILY_CUES = {
-    "anthropic": ("claude", "anthropic", "opus", "sonnet", "haiku"),
-    "openai": ("codex", "chatgpt", "openai", "gpt-"),
-    "google": ("gemini", "google", "vertex"),
-}
-
-
-def vendor_family(doc: Doc) -> str | None:
-    """Which vendor's client the report is about, by counting cue words."""
-    low = doc.low
-    if "### claude code version" in low or "feedback id:" in low:
-        return "anthropic"
-    scores = {fam: sum(low.count(c) for c in cues) for fam, cues in _FAMILY_CUES.items()}
-    best = max(scores, key=scores.get)
-    return best if scores[best] else None
+# Limits and complaints that only exist on a subscription: API keys are billed
+# per token and have no session/weekly quota, meter or plan to mismatch.
+SUBSCRIPTION_ONLY = ("session_limit", "weekly_limit", "out_of_extra_usage", "usage_limit_reached",
+                     "quota_display_mismatch", "usage_drain", "plan_or_billing")
+# Claude Code's issue form preselects "Anthropic API": the plan and the limit hit decide.
+_FORM_DEFAULT = "anthropic_api"
 
 
 # ---------------------------------------------------------------- plan
 _N20 = r"(?:20 ?[x×]|[x×] ?20)"
 _N5 = r"(?:5 ?[x×]|[x×] ?5)(?!\d)"
 _TIER = r"(?:plan|subscription|tier|max|claude)"
+_NOT_A_COUNT = r"(?![\d%]| ?(?:requests|messages|prompts|tokens|turns))"  # "Max 100 requests" is a count
 # (plan, regex) pairs; each regex starts with a literal so it is cheap to scan.
 _PLAN_TEXT = (
     ("max_20x", ("max",), re.compile(r"max[ _-]{0,3}(?:plan[ ]{0,3}|subscription[ ]{0,3})?[(]?" + _N20)),
@@ -47,6 +40,8 @@ _PLAN_TEXT = (
     ("max_20x", ("$200",), re.compile(r"[$]200(?:/mo(?:nth)?| ?(?:per|a) month)?[ ]{0,3}" + _TIER)),
     ("max_5x", ("max",), re.compile(r"max[ _-]{0,3}(?:plan[ ]{0,3}|subscription[ ]{0,3})?[(]?" + _N5)),
     ("max_5x", ("5x", "5 x", "5×", "x5", "x 5"), re.compile(r"5 ?[x×][ ]{0,3}(?:max|plan)|x ?5[ ]{0,3}max")),
+    ("max_20x", ("max",), re.compile(r"max[ ]?[$]?200[$]?" + _NOT_A_COUNT)),
+    ("max_5x", ("max",), re.compile(r"max[ ]?[$]?100[$]?" + _NOT_A_COUNT)),
     ("max_5x", ("$100",), re.compile(r"[$]100(?:/mo(?:nth)?| ?(?:per|a) month)?[ ]{0,3}" + _TIER)),
     ("max", ("max",), re.compile(r"claude max\b|max (?:plan|subscription|subscriber|user|account|tier|member|customer)")),
     ("max", ("ultra",), re.compile(r"(?:ai )?ultra (?:plan|subscription|tier)|ai ultra\b")),
@@ -57,13 +52,17 @@ _PLAN_TEXT = (
     ("pro", ("pro ",), re.compile(r"pro (?:plan|subscription|subscriber|user|account|tier|member|customer)")),
     ("free", ("free",), re.compile(r"free (?:plan|tier|account|user|version|quota|limit|daily|allocated|request|model)|free[-_]tier")),
 )
+# A multiplier or price anywhere in the report gives a bare "Max" its tier.
+_MAX_TIER = re.compile(r"max[ _-]{0,3}(?:plan |subscription )?[(]?(?:" + _N20 + "|" + _N5 + r"|[$]?(?:100|200)[$]?" + _NOT_A_COUNT + ")")
+# A plan the reporter has since moved to is the one they are on now.
+_CHANGED_TO = re.compile(r"(?:upgraded|downgraded|switched|moved) (?:my plan |my account |back )?to (?:the |a )?(?:claude )?"
+                         r"(max[ _-]{0,3}(?:20|5) ?[x×]|max|pro|plus|team|enterprise|free)\b")
 # A bare plan word counts when the reporter says they have it ("I'm on Max").
-_BARE_PLANS = ("max", "pro", "plus", "free")
-_BARE_AFTER = re.compile(r"(?![a-z0-9_-])(?! (?:tokens|output|context|length|retries|turns|mode|model|\d))")
-_OWNS = re.compile(r"(?:\bon|using|have|with|bought|purchased|paying for|paid for|\bmy) (?:the |a |my )?(?:claude |chatgpt )?$")
+_BARE_PLAN = re.compile(r"(?<![a-z0-9])(max|pro|plus|free)(?![a-z0-9_-])(?! (?:tokens|output|context|length|retries|turns|mode|model|\d))")
+_OWNS = re.compile(r"(?:\bon|using|have|with|bought|purchased|paying for|paid for|\bmy) (?:the |a |my )?(?:claude (?:code )?|chatgpt )?$")
 _PLAN_GATE = ("max", "pro", "plus", "team", "enterprise", "free", "ultra", "$200", "$100", "20x", "5x", "×")
 # Tool prompts that name a plan the reporter is not on.
-_UPSELL = re.compile(r"(?:upgrade|switch|move|moving|switching|upgrading) (?:to |from )?(?:the |a )?(?:claude )?$")
+_UPSELL = re.compile(r"(?:upgrade|switch|move|moving|switching|upgrading|upgraded|switched|moved) (?:to |from )?(?:the |a )?(?:claude )?$")
 _PLAN_FORM = ("subscription", "plan")
 _PLAN_ENV = ("plan", "subscription", "account type", "account", "tier", "subscription plan", "claude plan")
 _PLAN_VALUE = (
@@ -85,14 +84,24 @@ _API_EVIDENCE = ("credit balance", "insufficient_quota", "exceeded your current 
                  "pay-as-you-go", "pay as you go", "usage-based billing", "usage based billing")
 
 
+_PLATFORM_PLAN = {"bedrock": "bedrock", "vertex": "vertex"}
+
+
 def normalize_plan(raw: str | None) -> str | None:
+    """A multiplier decides the tier wherever it stands ("Pro x20" → max_20x); else the first plan named."""
+    return _first_named(raw, _PLAN_VALUE[:2]) or _first_named(raw, _PLAN_VALUE[2:])
+
+
+def _first_named(raw: str | None, table) -> str | None:
+    """The value named first in a field ("Pro (used to be Max)" → pro); ties go to table order."""
     if not raw or is_placeholder(raw):
         return None
-    low = raw[:200].lower()
-    for name, rx in _PLAN_VALUE:
-        if rx.search(low):
-            return name
-    return None
+    low = raw[:300].lower()
+    best = None
+    for name, rx in table:
+        if (m := rx.search(low)) and (best is None or m.start() < best[0]):
+            best = (m.start(), name)
+    return best[1] if best else None
 
 
 def _plan_from_text(doc: Doc) -> str | None:
@@ -102,7 +111,10 @@ def _plan_from_text(doc: Doc) -> str | None:
     low = doc.low
     best: tuple[int, str] | None = None
     for name, gates, rx in _PLAN_TEXT:
-        if not any(g in low for g in gates):
+        for gate in gates:  # a plain loop: a generator costs more than the `in` tests
+            if gate in low:
+                break
+        else:
             continue
         for m in rx.finditer(low, 0, best[0] if best else len(low)):
             if best is not None and m.start() >= best[0]:
@@ -110,33 +122,29 @@ def _plan_from_text(doc: Doc) -> str | None:
             if not _UPSELL.search(low[max(0, m.start() - 30):m.start()]):
                 best = (m.start(), name)
                 break
-    for word in _BARE_PLANS:
-        pos = _owned_word(low, word, best[0] if best else len(low))
-        if pos is not None:
-            best = (pos, word)
+    for m in _BARE_PLAN.finditer(low, 0, best[0] if best else len(low)):
+        if _OWNS.search(low, max(0, m.start() - 30), m.start()):
+            return m.group(1)
     return best[1] if best else None
 
 
-def _owned_word(low: str, word: str, limit: int) -> int | None:
-    """Position of the first `word` before `limit` that the reporter owns."""
-    pos = low.find(word, 0, limit)
-    while pos != -1:
-        if (pos == 0 or not low[pos - 1].isalnum()) and _BARE_AFTER.match(low, pos + len(word)):
-            if _OWNS.search(low[max(0, pos - 30):pos]):
-                return pos
-        pos = low.find(word, pos + 1, limit)
-    return None
+def find_plan(doc: Doc, named_provider: str | None = None) -> Found:
+    found = _stated_plan(doc, named_provider)
+    if found[0] == "max" and (m := _MAX_TIER.search(doc.low)):
+        return normalize_plan(m.group(0)), found[1]
+    return found
 
 
-def find_plan(doc: Doc, provider_hint: str | None = None) -> Found:
+def _stated_plan(doc: Doc, named_provider: str | None) -> Found:
     if v := normalize_plan(doc.form_value(*_PLAN_FORM)):
         return v, "form"
     if v := normalize_plan(doc.env_value(*_PLAN_ENV)):
         return v, "env"
     if v := _plan_from_text(doc):
-        return v, "text"
-    if provider_hint in ("bedrock", "vertex"):
-        return provider_hint, "text"
+        changed = _CHANGED_TO.findall(doc.low) if doc.has("ed to") else None
+        return (normalize_plan(changed[-1]) if changed else v), "text"
+    if hint := _PLATFORM_PLAN.get(named_provider):
+        return hint, "text"
     if doc.has(*_API_EVIDENCE):
         return "api", "text"
     return NONE
@@ -166,6 +174,8 @@ _PROVIDER_TEXT = (
     ("google_login", re.compile(r"login with google|sign(?:ed)? in with google|google account|oauth-personal|code assist")),
     ("gemini_api", re.compile(r"gemini[ _-]api[ _-]key|gemini api|ai studio|generativelanguage\.googleapis")),
 )
+# An unticked template option ("- [ ] AWS Bedrock") names a provider the reporter does not use.
+_UNCHECKED = re.compile(r"\[ ?\][ \t]{0,4}(?:aws |google )?$")
 _PROVIDER_TEXT_GATE = ("bedrock", "vertex", "aiplatform", "openrouter", "copilot", "premium request", "google",
                        "oauth-personal", "code assist", "gemini", "ai studio", "generativelanguage")
 
@@ -184,47 +194,54 @@ def _explicit_provider(doc: Doc) -> Found:
 
 
 def normalize_provider(raw: str | None) -> str | None:
-    if not raw or is_placeholder(raw):
-        return None
-    low = raw[:300].lower()
-    for name, rx in _PROVIDER_VALUE:
-        if rx.search(low):
-            return name
+    return _first_named(raw, _PROVIDER_VALUE)
+
+
+def text_provider(doc: Doc, gateways=()) -> str | None:
+    """A provider the text names (`on Bedrock`, `via OpenRouter`, a tool's own gateway)."""
+    if doc.has(*_PROVIDER_TEXT_GATE):
+        for name, rx in _PROVIDER_TEXT:
+            if any(not _UNCHECKED.search(doc.low, max(0, m.start() - 12), m.start()) for m in rx.finditer(doc.low)):
+                return name
+    if any(g.search(doc.low) for g in gateways):
+        return "other"
     return None
 
 
-def text_provider(doc: Doc) -> str | None:
-    if not doc.has(*_PROVIDER_TEXT_GATE):
-        return None
-    for name, rx in _PROVIDER_TEXT:
-        if rx.search(doc.low):
-            return name
-    return None
+class Evidence(NamedTuple):
+    """What the rest of the report already says, for the provider decision."""
+    plan: str | None
+    category: str | None
+    usage_related: bool
+    named: str | None  # a provider the text names (text_provider)
 
 
-def find_provider(doc: Doc, plan: str | None, category: str | None, family: str | None,
-                  text_hint: str | None = None) -> Found:
-    if plan in ("bedrock", "vertex"):
-        return plan, "text"
+def find_provider(doc: Doc, ev: Evidence, vendor: Vendor | None, taxonomy) -> Found:
+    """A stated provider, else the vendor's subscription or API as the evidence says."""
+    if ev.plan in ("bedrock", "vertex"):
+        return ev.plan, "text"
     explicit = _explicit_provider(doc)
-    if explicit[0] and explicit[0] not in ("anthropic_api", "claude_ai_subscription"):
+    if explicit[0] and explicit[0] != _FORM_DEFAULT:
         return explicit
-    if v := text_hint if text_hint is not None else text_provider(doc):
-        return v, "text"
-    if v := _inferred_provider(plan, category, family or ("anthropic" if explicit[0] else None)):
+    if ev.named:
+        return ev.named, "text"
+    if explicit[0]:
+        vendor = vendor or _ANTHROPIC
+    elif ev.plan is None and not ev.usage_related:
+        return NONE  # a generic crash says nothing about who serves the model
+    if vendor and (v := _vendor_offer(doc.low, ev.plan, ev.category, vendor, taxonomy)):
         return v, "text"
     return explicit
 
 
-def _inferred_provider(plan: str | None, category: str | None, family: str | None) -> str | None:
-    if family not in _SUBSCRIPTION:
-        return None
-    if plan == "api":
-        return _API[family]
-    if plan is not None:
-        return _SUBSCRIPTION[family] if family != "google" or plan != "free" else None
-    if category in SUBSCRIPTION_ONLY:
-        return _SUBSCRIPTION[family]
+def _vendor_offer(low: str, plan: str | None, category: str | None, vendor: Vendor, taxonomy) -> str | None:
+    """The vendor's subscription or its API, by the plan, the limit hit and the wording."""
+    if vendor.subscription == vendor.api:
+        return vendor.api  # one offer: nothing to tell apart
+    if plan == "api" or any_match(taxonomy.api_cues, low):
+        return vendor.api
+    if plan is not None or category in SUBSCRIPTION_ONLY or any_match(taxonomy.subscription_cues, low):
+        return vendor.subscription
     if category == "credit_balance_low":
-        return _API[family]
+        return vendor.api  # a credit balance only exists on pay-as-you-go billing
     return None

@@ -6,13 +6,16 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .vendors import Vendor, load_vendors
+
 DEFAULT_TAXONOMY = Path(__file__).with_name("taxonomy.toml")
 _META = set("\\.^$*+?{}[]|()")
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A regex with an optional literal gate: it only runs when the gate occurs."""
+    """A regex with an optional literal gate: it only runs when the gate occurs
+    (so every gate must be a substring of every match)."""
     gate: str | None
     rx: re.Pattern
 
@@ -21,20 +24,38 @@ class Rule:
 
 
 def literal_prefix(pattern: str) -> str | None:
-    """The literal text every match of `pattern` starts with (None if < 3 chars)."""
-    p = pattern[2:] if pattern.startswith("\\b") else pattern
-    out = []
-    for i, ch in enumerate(p):
-        if ch in _META:
-            if ch in "?*{" and out:
-                out.pop()  # the previous char is optional
-            if ch == "|" or "|" in p[i:]:
-                return None if "|" in p else ("".join(out) if len(out) >= 3 else None)
-            break
-        out.append(ch)
-    if "|" in p:
-        return None
-    return "".join(out) if len(out) >= 3 else None
+    """The longest literal every match of `pattern` contains (None if < 3 chars):
+    a cheap `in` test that skips the regex on most texts."""
+    runs, run, depth, i = [], [], 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        nxt = pattern[i + 1] if i + 1 < len(pattern) else ""
+        if ch == "\\":
+            lit = nxt if nxt and not nxt.isalnum() else None  # `\.` is a dot; `\b`, `\d` are classes
+            step = 2
+        elif ch in _META:
+            lit, step = None, 1
+            depth += ch == "("
+            depth -= ch == ")"
+            if ch == "|" and depth == 0:
+                return None  # top-level alternation: no literal is required
+            if ch == "[":  # skip the class
+                step = pattern.find("]", i + 2) - i + 1 if pattern.find("]", i + 2) != -1 else 1
+        else:
+            lit, step = ch, 1
+        after = pattern[i + step:i + step + 1]
+        if lit is not None and depth == 0 and after not in ("?", "*", "{"):
+            run.append(lit)
+            if after == "+":
+                runs.append("".join(run))
+                run = []
+        else:
+            runs.append("".join(run))
+            run = []
+        i += step
+    runs.append("".join(run))
+    best = max(runs, key=len)
+    return best if len(best) >= 3 else None
 
 
 def compile_rules(patterns) -> tuple[Rule, ...]:
@@ -68,6 +89,10 @@ class Taxonomy:
     lookalikes: tuple[Rule, ...] = ()
     fallback: str = "other"
     by_name: dict = field(default_factory=dict, compare=False)
+    vendors: tuple[Vendor, ...] = ()
+    gateways: tuple[Rule, ...] = ()
+    api_cues: tuple[Rule, ...] = ()
+    subscription_cues: tuple[Rule, ...] = ()
 
 
 def _category(c: dict) -> Category:
@@ -89,19 +114,26 @@ def load_taxonomy(path: str | None = None) -> Taxonomy:
     usage = data.get("usage", {})
     return Taxonomy(categories=cats, usage_patterns=compile_rules(usage.get("patterns", ())),
                     lookalikes=compile_rules(usage.get("lookalikes", ())),
-                    fallback=data.get("fallback", "other"), by_name={c.name: c for c in cats})
+                    fallback=data.get("fallback", "other"), by_name={c.name: c for c in cats},
+                    vendors=load_vendors(data.get("vendor", ())),
+                    **_provider_cues(data.get("provider", {})))
+
+
+def _provider_cues(table: dict) -> dict:
+    return {k: compile_rules(table.get(k, ())) for k in ("gateways", "api_cues", "subscription_cues")}
 
 
 DEFAULT = load_taxonomy()
 
 
-def _first(cats: tuple[Category, ...], attr: str, low: str) -> Category | None:
-    """The first category (file order) with a rule of kind `attr` matching `low`.
+def _first(cats: tuple[Category, ...], attr: str, low: str, whole: str | None = None) -> Category | None:
+    """The first category (file order) with a rule of kind `attr` matching `low`;
+    `unless` vetoes are looked up in the `whole` report (a title has no payload).
     A tight loop: this is the hot path of the whole parser."""
     for cat in cats:
         for rule in getattr(cat, attr):
             if (rule.gate is None or rule.gate in low) and rule.rx.search(low):
-                if attr != "messages" or not any_match(cat.unless, low):
+                if attr != "messages" or not any_match(cat.unless, whole or low):
                     return cat
                 break
     return None
@@ -127,9 +159,9 @@ def classify(title: str, low: str, error_type: str | None, http_status: int | No
     """The report's category (see the taxonomy file for the order of evidence).
     `title` and `low` are lower-cased; `low` is title + body."""
     cats = taxonomy.categories
-    for attr, text in (("messages", title), ("topics", title), ("messages", low)):
-        if cat := _first(cats, attr, text):
-            return _refine(cat, low, taxonomy) if attr == "messages" else cat.name
+    for text in (title, low):
+        if cat := _first(cats, "messages", text, low):
+            return _refine(cat, low, taxonomy)
     etype = (error_type or "").lower()
     for cat in cats:
         if etype and etype in cat.error_types:
@@ -137,8 +169,8 @@ def classify(title: str, low: str, error_type: str | None, http_status: int | No
     for cat in cats:
         if http_status in cat.http_statuses:
             return cat.name
-    for attr in ("topics", "weak_topics"):
-        if cat := _first(cats, attr, low):
+    for attr, text in (("topics", title), ("topics", low), ("weak_topics", low)):
+        if cat := _first(cats, attr, text):
             return cat.name
     return taxonomy.fallback
 

@@ -14,18 +14,19 @@ def parse_line(line: str) -> dict:
     issue = json.loads(line)
     if not isinstance(issue, dict):
         raise ValueError("line is not a JSON object")
-    rep = parse_issue(issue.get("title"), issue.get("body"), issue.get("labels"))
-    rep = _with_comment_evidence(rep, issue)
-    out = {"repo": _repo_of(issue), "number": issue.get("number")}
+    repo = _repo_of(issue)
+    rep = parse_issue(issue.get("title"), issue.get("body"), issue.get("labels"), repo=repo)
+    rep = _with_comment_evidence(rep, issue, repo)
+    out = {"repo": repo, "number": issue.get("number")}
     out.update({f: rep[f] for f in FIELDS})
     return out
 
 
-def _with_comment_evidence(rep: dict, issue: dict) -> dict:
+def _with_comment_evidence(rep: dict, issue: dict, repo: str | None) -> dict:
     from .comments import merge_comment_evidence  # local: keeps import graph flat
     comments = issue.get("comments")
     if isinstance(comments, list):
-        rep = merge_comment_evidence(rep, comments)
+        rep = merge_comment_evidence(rep, comments, repo=repo)
     return rep
 
 

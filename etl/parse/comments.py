@@ -6,7 +6,7 @@ import re
 
 from .classify import DEFAULT, Taxonomy, quoted_category
 from .document import make_doc
-from .report import FIELDS, empty_report, parse_doc
+from .report import empty_report, parse_doc
 
 _ME_TOO_PHRASE = re.compile(
     r"\+1|:\+1:|👍|\bsame(?: here| issue| problem| error| for me| bug| thing)?\b|\bme(?: too| as well)\b|\bditto\b|"
@@ -14,7 +14,9 @@ _ME_TOO_PHRASE = re.compile(
     r"(?:this|the same)(?: issue| problem| error)?(?: too| as well)?\b|\b(?:i )?have the same (?:issue|problem|error)\b|"
     r"\btoo\b|\bas well\b|\bhere\b|\bconfirm(?:ed)?\b|\bbump\b")
 _WORD = re.compile(r"[^\W_]")
-_ENV_FIELDS = ("version", "os", "plan", "terminal")
+# Fields a comment may supply for the issue as a whole (the error, not the environment).
+_FROM_COMMENTS = ("http_status", "error_type", "signature", "provider")
+_MAX_COMMENTS = 30
 _INHERITABLE = ("error_category", "signature", "http_status", "error_type", "is_usage_related", "provider", "model")
 
 
@@ -44,10 +46,12 @@ def comment_kind(body: str | None) -> str | None:
     return None
 
 
-def parse_comment(body: str | None, issue: dict | None, taxonomy: Taxonomy | None = None) -> dict:
-    """A comment's own report; error fields it does not state come from the issue."""
+def parse_comment(body: str | None, issue: dict | None, taxonomy: Taxonomy | None = None, *,
+                  repo: str | None = None) -> dict:
+    """A comment's own report; error fields it does not state come from the issue.
+    `repo` tells the vendor when the text does not (as in `parse_issue`)."""
     try:
-        rep = parse_doc(make_doc("", body, None), taxonomy or DEFAULT)
+        rep = parse_doc(make_doc("", body, None, repo), taxonomy or DEFAULT)
     except Exception:  # noqa: BLE001
         rep = empty_report()
     taxonomy = taxonomy or DEFAULT
@@ -70,7 +74,34 @@ def inherit(rep: dict, issue: dict, said_nothing: bool) -> dict:
     return rep
 
 
-def merge_comment_evidence(rep: dict, comments: list) -> dict:
-    """Fill environment fields the issue body lacks from report-like comments
-    (the issue as a whole is described by its body first)."""
+def merge_comment_evidence(rep: dict, comments: list, taxonomy: Taxonomy | None = None,
+                           repo: str | None = None) -> dict:
+    """Fill the error fields the issue body lacks from its comments: the issue as a
+    whole is described, and the error is often pasted in a follow-up. The environment
+    (version, os, terminal, plan) stays the reporter's: commenters run their own setups."""
+    taxonomy = taxonomy or DEFAULT
+    if not _lacks_error_evidence(rep, taxonomy):
+        return rep
+    for comment in comments[:_MAX_COMMENTS]:
+        body = comment.get("body") if isinstance(comment, dict) else None
+        if isinstance(body, str) and body.strip():
+            try:
+                found = parse_doc(make_doc("", body, None, repo), taxonomy)
+            except Exception:  # noqa: BLE001 - one odd comment must not lose the issue
+                continue
+            _fill_from(rep, found, taxonomy)
     return rep
+
+
+def _lacks_error_evidence(rep: dict, taxonomy: Taxonomy) -> bool:
+    return rep["error_category"] == taxonomy.fallback or any(rep[f] is None for f in _FROM_COMMENTS)
+
+
+def _fill_from(rep: dict, found: dict, taxonomy: Taxonomy) -> None:
+    prov = rep["provenance"]
+    for f in _FROM_COMMENTS:
+        if rep[f] is None and found[f] is not None:
+            rep[f], prov[f] = found[f], "comment"
+    if rep["error_category"] == taxonomy.fallback and found["error_category"] != taxonomy.fallback:
+        rep["error_category"], prov["error_category"] = found["error_category"], "comment"
+        rep["is_usage_related"] = rep["is_usage_related"] or found["is_usage_related"]

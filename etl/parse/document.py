@@ -11,6 +11,7 @@ class Doc:
     title: str
     body: str
     labels: list[str]
+    repo: str | None = None
     form: dict[str, str] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)
 
@@ -24,7 +25,10 @@ class Doc:
     def has(self, *words: str) -> bool:
         """Cheap gate: does the lower-cased text contain any of `words`?"""
         low = self.low
-        return any(w in low for w in words)
+        for w in words:  # a plain loop: a generator costs more than the `in` tests
+            if w in low:
+                return True
+        return False
 
     def form_value(self, *needles: str, exclude: tuple[str, ...] = ()) -> str | None:
         """The first form section whose heading contains any needle."""
@@ -45,13 +49,14 @@ def _lookup(table: dict[str, str], needles, exclude) -> str | None:
     return None
 
 
-def make_doc(title: str | None, body: str | None, labels) -> Doc:
+def make_doc(title: str | None, body: str | None, labels, repo: str | None = None) -> Doc:
     """Never raises: bad types become empty strings."""
     title = clip(title if isinstance(title, str) else "", 1_000)
     body = clip(body if isinstance(body, str) else "", MAX_SCAN).replace("\x00", "")
     names = [lab.lower() for lab in _label_names(labels)]
     body_lines = lines(body)
-    return Doc(title=title, body=body, labels=names, form=form_sections(body_lines), env=env_lines(body_lines))
+    repo = repo if isinstance(repo, str) else None
+    return Doc(title=title, body=body, labels=names, repo=repo, form=form_sections(body_lines), env=env_lines(body_lines))
 
 
 def _label_names(labels) -> list[str]:

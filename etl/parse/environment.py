@@ -92,10 +92,6 @@ def find_version(doc: Doc) -> Found:
 
 
 # ---------------------------------------------------------------- os
-_OS_GATE = ("wsl", "microsoft-standard", "mac", "darwin", "osx", "os x", "sonoma", "sequoia", "ventura",
-            "windows", "win32", "win1", "linux", "ubuntu", "debian", "fedora", "arch", "centos", "rhel",
-            "nixos", "mint", "manjaro", "opensuse", "alpine", "freebsd", "chromeos", "chrome os",
-            "android", "termux", "pop!_os", "powershell", "gentoo")
 _OS_WORDS = (
     ("wsl", re.compile(r"\bwsl2?\b|microsoft-standard|windows subsystem for linux")),
     ("macos", re.compile(r"\b(?:mac ?os(?: ?x)?|macbook(?: pro| air)?|darwin|osx|os x|mac|apple silicon|sonoma|sequoia|ventura|monterey|tahoe)\b")),

@@ -14,7 +14,8 @@ Found = tuple[object, str | None]
 
 # ---------------------------------------------------------------- http status
 _STATUS_CANDIDATE = re.compile(r"([45]\d\d)(?![\w.%/-]|,\d)")
-_NOT_BEFORE = set("0123456789abcdefghijklmnopqrstuvwxyz_.$/-")
+# Part of a longer token or number ("102,643,529", "v1.429", "$529").
+_NOT_BEFORE = set("0123456789abcdefghijklmnopqrstuvwxyz_.,$/-")
 # Context rules, strongest first: (before-regex anchored at the candidate, after-regex, source).
 _STATUS_CONTEXT = (
     (re.compile(r"api error:?\s{0,3}[(]?\s{0,3}$"), None, "text"),

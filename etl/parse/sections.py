@@ -21,6 +21,11 @@ _ENV_LINE = re.compile(
 )
 # Gemini's `/about` box: "│ CLI Version              0.1.4      │"
 _BOX_LINE = re.compile(r"^[ \t]{0,4}(?:[│|][ \t]{0,4})?([A-Za-z][A-Za-z ]{1,30}?)[ \t]{2,80}(\S.{0,200}?)[ \t]*[│|]?[ \t]*$")
+# A checked box under a labelled line answers it: "- Platform (select one):" then "  - [x] AWS Bedrock".
+_CHECKED = re.compile(r"^[ \t]{0,8}[-*+][ \t]{1,4}\[[ \t]{0,2}[xX][ \t]{0,2}\][ \t]{0,4}(.{1,200}?)[ \t]*$")
+_UNCHECKED = re.compile(r"^[ \t]{0,8}[-*+][ \t]{1,4}\[[ \t]{0,2}\]")
+# "Platform (select one)" → "platform": template hints are not part of the label.
+_KEY_HINT = re.compile(r"[ \t]*\([^)]{0,40}\)")
 _NO_RESPONSE = re.compile(r"^(?:_?no response_?|n/?a|none|null|-+|\.+|\?+|unknown|tbd)$", re.I)
 
 
@@ -65,20 +70,30 @@ def _section_value(buf: list[str]) -> str:
 
 
 def env_lines(text: str | list[str]) -> dict[str, str]:
-    """Labelled lines (`- Platform: darwin`, `OS: Windows 10`, `│ OS   darwin`).
+    """Labelled lines (`- Platform: darwin`, `OS: Windows 10`, `│ OS   darwin`), and
+    checkbox answers under an empty label.
 
     Keys are lower-cased; the first occurrence wins (templates come first)."""
     out: dict[str, str] = {}
+    asked = None  # the label whose checkbox options follow
     for ln in lines(text) if isinstance(text, str) else text:
+        if asked and (m := _CHECKED.match(ln)):
+            out.setdefault(asked, m.group(1).strip())
+            continue
+        if asked and _UNCHECKED.match(ln):
+            continue
+        asked = None
         if len(ln) > 400 or (":" not in ln and "  " not in ln) or ln.startswith(("    at ", "\tat ")):
             continue
         m = _ENV_LINE.match(ln) or _BOX_LINE.match(ln)
         if not m:
             continue
-        key = " ".join(m.group(1).lower().split())
+        key = " ".join(_KEY_HINT.sub("", m.group(1)).lower().split())
         value = m.group(2).strip().strip("`*").strip()
         if value and not _NO_RESPONSE.match(value):
             out.setdefault(key, value)
+        elif not value:
+            asked = key
     return out
 
 
