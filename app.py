@@ -7,8 +7,13 @@ from radar import data
 st.set_page_config(page_title="Usage Radar", page_icon=":material/radar:", layout="wide")
 
 PAGES = [
-    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page("pages/by_version.py", title="By version", icon=":material/bar_chart:"),
+    st.Page("pages/plan_platform.py", title="By plan & platform", icon=":material/devices:"),
+    st.Page("pages/signals.py", title="Signals", icon=":material/campaign:"),
+    st.Page("pages/issues.py", title="Issues", icon=":material/list:"),
+    st.Page("pages/sql.py", title="SQL", icon=":material/database:"),
+    st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),
 ]
 page = st.navigation(PAGES)
 

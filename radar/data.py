@@ -15,7 +15,7 @@ import duckdb
 import streamlit as st
 
 from etl import db
-from radar import issue_queries, queries
+from radar import analysis, issue_queries, queries, sqlbox, votes
 
 _lock = threading.Lock()
 _open: dict = {"key": None, "con": None}
@@ -70,3 +70,24 @@ def query(name: str, *args, **kwargs):
     if version is None:
         raise db.DatabaseError(f"no database at {db_path()}")
     return _run(version, name, args, tuple(sorted(kwargs.items())))
+
+
+def vote_tally(repo: str | None):
+    """Votes per canonical issue and signal, folded into clusters; cached until a vote is cast
+    or the data changes."""
+    return _tally(data_version(), votes.version(db_path()), repo)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _tally(version: tuple | None, votes_version: tuple | None, repo: str | None):
+    clusters = query("cluster_map", repo)
+    return analysis.vote_tally(votes.all_votes(db_path()), clusters)
+
+
+def cast_vote(repo: str, number: int, signal: str, voter: str) -> bool:
+    return votes.cast(db_path(), repo, number, signal, voter)
+
+
+def run_sql(sql: str) -> "sqlbox.Result":
+    """The SQL page's statement on its own read-only, sandboxed connection (never cached)."""
+    return sqlbox.run(db_path(), sql)

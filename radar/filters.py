@@ -5,7 +5,7 @@ It round-trips through URL query parameters, so a copied URL reopens the same vi
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from datetime import date
+from datetime import date, timedelta
 
 # Multi-value dimensions: filter field -> reports/issues column (an allow-list: SQL never takes
 # a column name from user text).
@@ -90,3 +90,16 @@ def _positive_int(value: str | None) -> int | None:
     except ValueError:
         return None
     return n if n and n > 0 else None
+
+
+def narrowed(f: Filters, dim: str, value) -> Filters:
+    """The filters narrowed to one clicked value of a chart dimension (drill-down)."""
+    if dim == "version":
+        return f.with_(version_lo=str(value), version_hi=str(value), latest_n=None)
+    if dim == "week":
+        start = date.fromisoformat(str(value)[:10])
+        end = start + timedelta(days=6)
+        return f.with_(date_from=max(start, f.date_from or start), date_to=min(end, f.date_to or end))
+    if dim in MULTI:
+        return f.with_(**{dim: (str(value),)})
+    raise ValueError(f"cannot narrow by {dim!r}")

@@ -57,6 +57,22 @@ def _version_filter(repo: str | None, start: Filters) -> tuple[str | None, str |
     return (None if lo == versions[0] else lo), (None if hi == versions[-1] else hi), (int(latest) or None)
 
 
+_MULTI_LABELS = {"os": "Operating system", "plan": "Plan", "provider": "Provider",
+                 "category": "Error category", "state": "Issue state", "label": "Labels"}
+
+
+def _multi_filters(repo: str | None, start: Filters) -> dict[str, tuple[str, ...]]:
+    """One multiselect per dimension, options from the data ('unknown' = not stated)."""
+    options = data.query("dimension_values", repo)
+    picked = {}
+    for name, label in _MULTI_LABELS.items():
+        choices = options.get(name, [])
+        default = [v for v in getattr(start, name) if v in choices]
+        picked[name] = tuple(st.sidebar.multiselect(label, choices, default=default, key=f"f_{name}_{repo}",
+                                                    placeholder="all"))
+    return picked
+
+
 def render() -> Filters:
     """Draw the filters, store them for the pages and mirror them into the URL."""
     start = _starting_filters()
@@ -66,7 +82,7 @@ def render() -> Filters:
     date_from, date_to = _date_filter(repo, start)
     version_lo, version_hi, latest_n = _version_filter(repo, start)
     f = Filters(repo=repo, date_from=date_from, date_to=date_to, version_lo=version_lo,
-                version_hi=version_hi, latest_n=latest_n)
+                version_hi=version_hi, latest_n=latest_n, **_multi_filters(repo, start))
     st.session_state[_STATE] = f
     st.query_params.from_dict(f.to_params())  # updates the URL only; it does not rerun
     return f

@@ -53,3 +53,19 @@ def captured_downloads(monkeypatch) -> list[tuple[bytes, str, str | None]]:
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
     return seen
+
+
+def frame_with(at: AppTest, *columns: str):
+    """The first dataframe shown that has all these columns."""
+    for el in at.dataframe:
+        if set(columns) <= set(el.value.columns):
+            return el.value
+    raise AssertionError(f"no dataframe with columns {columns}")
+
+
+def download(downloads: list, view: str) -> tuple[bytes, str, str]:
+    """The last captured download of this view (file names start with usage-radar_<view>_)."""
+    for data, mime, name in reversed(downloads):
+        if name and name.startswith(f"usage-radar_{view}_"):
+            return data, mime, name
+    raise AssertionError(f"no download of {view!r} among {[n for _, _, n in downloads]}")

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 from packaging.version import Version
 
-from apphelpers import captured_downloads, chart_traces, open_page
+from apphelpers import captured_downloads, chart_traces, download, frame_with, open_page
 from conftest import etl_main
 
 BY_VERSION = "pages/by_version.py"
@@ -25,14 +25,14 @@ def expected_by_version(db_path, lo=None, hi=None) -> dict[str, int]:
     return dict(sorted(keep.items(), key=lambda kv: Version(kv[0])))
 
 
-def test_home_shows_loaded_data_and_demo_banner(demo_db, use_db):
+def test_overview_shows_loaded_data_and_demo_banner(demo_db, use_db):
     use_db(demo_db)
     at = open_page()
     assert at.title[0].value == "Usage Radar"
     assert any("synthetic demo data" in w.value for w in at.warning)
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Reports"].replace(",", "")) == sum(expected_by_version(demo_db).values()) + _unversioned(demo_db)
-    loaded = at.dataframe[0].value
+    loaded = frame_with(at, "repo", "issues")
     assert list(loaded["repo"]) == ["demo/ai-cli"] and loaded["issues"][0] > 500
 
 
@@ -61,7 +61,7 @@ def test_version_filter_changes_the_chart_and_the_url(demo_db, use_db):
     assert "2.0.4" not in trace["x"] and "2.1.11" not in trace["x"]
     assert at.query_params["version_lo"] == "2.0.5" and at.query_params["version_hi"] == "2.1.10"
     # The filter applies on every page: the home page's KPI follows it.
-    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/overview.py").run()
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Reports"].replace(",", "")) == sum(expected.values())
 
@@ -87,7 +87,7 @@ def test_csv_download_equals_the_chart_data(demo_db, use_db, monkeypatch):
     downloads = captured_downloads(monkeypatch)
     at = open_page(BY_VERSION, params={"version_lo": "2.0.0", "version_hi": "2.1.3"})
     (trace,) = chart_traces(at, "by_version_chart")
-    data, mime, name = downloads[-1]
+    data, mime, name = download(downloads, "reports-by-version")
     rows = list(csv.DictReader(io.StringIO(data.decode(), newline="")))
     assert mime == "text/csv" and name == "usage-radar_reports-by-version_demo-ai-cli_v2.0.0-2.1.3.csv"
     assert [r["version"] for r in rows] == trace["x"]

@@ -1,0 +1,46 @@
+"""Data quality: how much of each report the parser could read, where values came from, where
+sources disagree, and how fresh and costly the loads were."""
+import streamlit as st
+
+from radar import charts, data, sidebar, widgets
+
+f = sidebar.render()
+st.title("Data quality")
+
+st.subheader("Parse coverage per field")
+coverage = data.query("coverage", f)
+if widgets.empty_notice(coverage[coverage["with_value"] + coverage["unknown"] > 0]):
+    st.stop()
+st.caption("Share of the filtered usage-related reports with a value for each field; an error "
+           "category of 'other' counts as unknown.")
+widgets.chart(charts.bars(coverage, "field", "percent"), "coverage_chart", select=False)
+widgets.table(coverage, "parse-coverage", f)
+if coverage.attrs.get("not_a_version"):
+    st.warning(f"{coverage.attrs['not_a_version']:,} reports state a version that does not sort as a release number.")
+
+st.subheader("Where values came from")
+mix = data.query("provenance_mix", f)
+widgets.chart(charts.heatmap(mix, "source", "field", "reports"), "provenance_heatmap", select=False)
+widgets.csv_download(mix, "value-sources", f)
+
+st.subheader("Conflicting sources: platform label vs the report")
+st.caption("Issues whose maintainer label `platform:…` names another operating system than the one "
+           "read from the issue text (the label is the curated source).")
+conflicts = data.query("label_conflicts", f)
+if conflicts.empty:
+    st.info("No platform label disagrees with the parsed operating system.")
+else:
+    widgets.table(conflicts, "label-conflicts", f)
+
+st.subheader("Sync lag")
+widgets.table(data.query("sync_lag"), "sync-lag", f)
+
+st.subheader("Loads and API budget per sync")
+runs = data.query("sync_runs", f.repo)
+widgets.table(runs, "sync-runs", f)
+failed = runs[runs["outcome"].fillna("") != "ok"]
+st.subheader("Last errors")
+if failed.empty:
+    st.info("No failed or interrupted load on record.")
+else:
+    widgets.table(failed[["run_id", "repo", "kind", "finished_at", "outcome", "detail"]], "last-errors", f)
