@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
 
-from etl import db, demo, importer, load, status
+from etl import db, demo, github, graph, importer, load, pull, status
 
 
 def cmd_demo(args) -> int:
@@ -32,6 +33,27 @@ def _import(paths, repo, db_path, is_demo: bool, kind: str) -> int:
     return 0
 
 
+def cmd_pull(args) -> int:
+    token = github.token_from_env(os.environ)
+    if not token:
+        print("note: no GITHUB_TOKEN or GH_TOKEN set; pulling unauthenticated (60 requests an hour)", file=sys.stderr)
+    client = github.GitHubClient(args.api_url, token, max_wait=args.max_wait)
+    try:
+        return pull.pull(args.repo, client, args.db, pull.Options(since=args.since, full=args.full))
+    finally:
+        client.close()
+
+
+def _arg_type(check):
+    """An argparse type from a checker raising ValueError, keeping the checker's message."""
+    def convert(value):
+        try:
+            return check(value)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    return convert
+
+
 def cmd_status(args) -> int:
     print(status.describe(args.db))
     return 0
@@ -51,7 +73,9 @@ def cmd_reparse(args) -> int:
         started = load.now()
         for repo in repos:
             con.begin()
-            n = load.rebuild_reports(con, repo)
+            numbers = [n for (n,) in con.execute("SELECT number FROM issues WHERE repo = ?", [repo]).fetchall()]
+            n = graph.rebuild_derived(con, repo, numbers)
+            graph.rebuild_clusters(con, repo)
             load.record_run(con, repo, "reparse", started, "ok")
             con.commit()
             print(f"reparse: {repo}: {n} reports")
@@ -78,6 +102,18 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("files", nargs="+")
     sp.add_argument("--repo", help="OWNER/NAME, when the objects do not say")
 
+    sp = command("pull", cmd_pull,
+                 "sync issues, comments and events from the GitHub REST API (token from GITHUB_TOKEN or GH_TOKEN)")
+    sp.add_argument("--repo", action="append", required=True, type=_arg_type(pull.check_repo_name),
+                    help="OWNER/NAME; repeat for several repos")
+    sp.add_argument("--api-url", default=github.DEFAULT_API_URL,
+                    help="API root, for GitHub Enterprise or a local server (default %(default)s)")
+    sp.add_argument("--since", type=_arg_type(pull.parse_since),
+                    help="fetch what was updated since this ISO 8601 date or time, instead of since the last sync")
+    sp.add_argument("--full", action="store_true", help="ignore what earlier syncs stored and fetch everything again")
+    sp.add_argument("--max-wait", type=float, default=300,
+                    help="longest wait in seconds for a rate limit to reset before stopping (default %(default)s)")
+
     command("status", cmd_status, "what is in the database, last sync per repo")
     command("reparse", cmd_reparse, "re-derive every report from stored raw data (after a parser change), offline")
 
@@ -90,7 +126,7 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (db.DatabaseError, importer.ImportFileError) as exc:
+    except (db.DatabaseError, importer.ImportFileError, github.GitHubError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -40,14 +40,3 @@ def use_db(monkeypatch):
         monkeypatch.setenv("RADAR_DB", str(path))
         return path
     return use
-
-
-# ---- pull: a fake GitHub API (tests/fake_github.py) ----
-
-
-@pytest.fixture
-def fake_github():
-    """A small fake GitHub API on 127.0.0.1 (300 issues), stopped after the test."""
-    from fake_github import FakeGitHub
-    with FakeGitHub(n_issues=300, seed=7) as server:
-        yield server
