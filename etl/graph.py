@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from etl import load
 from etl.clusters import IssueFacts, canonical_map
 from etl.links import is_duplicate_marker, links_in_text
 
@@ -66,6 +67,7 @@ def rebuild_clusters(con, repo: str) -> int:
                                             "error_canonical": [by_error[n] for n in mapping]}))
         con.execute("INSERT INTO clusters SELECT repo, number, canonical_number, error_canonical FROM _clusters")
         con.unregister("_clusters")
+    load.refresh_report_clusters(con, repo)
     return sum(1 for n, c in mapping.items() if n != c)
 
 
@@ -75,3 +77,10 @@ def _same_error_edges(con, repo: str) -> list[tuple[int, int]]:
         SELECT number, min(number) OVER (PARTITION BY signature) FROM reports
         WHERE repo = ? AND kind = 'issue' AND {SPECIFIC_SIGNATURE}""", [repo]).fetchall()
     return [(n, first) for n, first in rows if n != first]
+
+
+def rebuild_derived(con, repo: str, numbers) -> int:
+    """Reports and links of these issues, from what is stored (clusters are rebuilt once per run)."""
+    numbers = sorted(set(numbers))
+    rebuild_links(con, repo, numbers)
+    return load.rebuild_reports(con, repo, numbers)

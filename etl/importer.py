@@ -108,8 +108,8 @@ def save_batch(con, batch: Batch, is_demo: bool = False) -> dict:
             changed = load.upsert_issues(con, repo, batch.issues.get(repo, []))
             touched = set(changed) | set(load.upsert_comments(con, repo, batch.comments.get(repo, [])))
             touched |= set(load.upsert_events(con, repo, batch.events.get(repo, [])))
-            counts["reports"] += load.rebuild_reports(con, repo, touched)
-            graph.rebuild_links(con, repo, touched | {int(o["number"]) for o in batch.issues.get(repo, [])})
+            graph.rebuild_links(con, repo, {int(o["number"]) for o in batch.issues.get(repo, [])})  # PRs too
+            counts["reports"] += graph.rebuild_derived(con, repo, touched)
             graph.rebuild_clusters(con, repo)
             counts["issues"] += len(batch.issues.get(repo, []))
             counts["changed"] += len(changed)

@@ -113,14 +113,43 @@ def rebuild_reports(con, repo: str, numbers: Iterable[int] | None = None, taxono
                                   by_issue.get(number, []), taxonomy=taxonomy)
     con.execute(f"DELETE FROM reports WHERE repo = ? AND number IN (SELECT number FROM issues WHERE {where})",
                 [repo, *params])
-    _upsert(con, "reports", REPORT_COLUMNS, rows)
+    _insert_reports(con, rows)
     return len(rows)
 
 
+def _insert_reports(con, rows: list[tuple]) -> None:
+    """Report rows plus their counting keys: author id (new authors get one), cluster, cluster key."""
+    if not rows:
+        return
+    ensure_repo(con, rows[0][0])
+    con.register("_reports", pa.table({c: list(v) for c, v in zip(REPORT_COLUMNS, zip(*rows))}))
+    try:
+        con.execute("INSERT INTO authors (author) SELECT DISTINCT author FROM _reports "
+                    "WHERE author IS NOT NULL ON CONFLICT DO NOTHING")
+        cols = ", ".join(REPORT_COLUMNS)
+        con.execute(f"""
+            INSERT OR REPLACE INTO reports ({cols}, author_id, canonical, cluster_key)
+            SELECT {', '.join('b.' + c for c in REPORT_COLUMNS)}, a.id, coalesce(c.canonical_number, b.number),
+                   (r.id::BIGINT << 32) + coalesce(c.canonical_number, b.number)
+            FROM _reports b JOIN repos r ON r.repo = b.repo
+            LEFT JOIN authors a ON a.author = b.author
+            LEFT JOIN clusters c ON c.repo = b.repo AND c.number = b.number""")
+    finally:
+        con.unregister("_reports")
+
+
+def refresh_report_clusters(con, repo: str) -> None:
+    """After clusters changed: move reports whose issue now folds elsewhere (only those rows)."""
+    con.execute("""
+        UPDATE reports SET canonical = c.canonical_number, cluster_key = (r.id::BIGINT << 32) + c.canonical_number
+        FROM clusters c, repos r
+        WHERE reports.repo = ? AND c.repo = reports.repo AND c.number = reports.number AND r.repo = reports.repo
+          AND reports.canonical IS DISTINCT FROM c.canonical_number""", [repo])
+
+
 def ensure_repo(con, repo: str, is_demo: bool = False) -> None:
-    con.execute(
-        "INSERT INTO repos VALUES (?, ?, ?) ON CONFLICT (repo) DO NOTHING", [repo, is_demo, now()]
-    )
+    con.execute("INSERT INTO repos (repo, is_demo, added_at) VALUES (?, ?, ?) ON CONFLICT (repo) DO NOTHING",
+                [repo, is_demo, now()])
 
 
 def record_run(con, repo: str | None, kind: str, started_at: datetime, outcome: str, **counts) -> None:

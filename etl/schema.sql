@@ -82,7 +82,17 @@ CREATE TABLE IF NOT EXISTS reports (
     signature       VARCHAR,
     provenance      VARCHAR,              -- JSON object: field -> source
     parser_version  VARCHAR,
+    -- Kept at load time so that counting a million reports needs no join and no string hashing:
+    author_id       INTEGER,              -- authors.id: distinct reporters as small integers
+    canonical       INTEGER,              -- clusters.canonical_number: duplicates fold into it
+    cluster_key     BIGINT,               -- repos.id << 32 | canonical: distinct issues across repos
     PRIMARY KEY (repo, number, comment_id)
+);
+
+CREATE SEQUENCE IF NOT EXISTS author_ids;
+CREATE TABLE IF NOT EXISTS authors (
+    author          VARCHAR   PRIMARY KEY,
+    id              INTEGER   NOT NULL DEFAULT nextval('author_ids')
 );
 
 CREATE TABLE IF NOT EXISTS issue_links (
@@ -145,8 +155,18 @@ CREATE TABLE IF NOT EXISTS sync_runs (
 );
 
 -- What the database holds: repo, and whether it is synthetic demo data.
+CREATE SEQUENCE IF NOT EXISTS repo_ids;
 CREATE TABLE IF NOT EXISTS repos (
     repo            VARCHAR   PRIMARY KEY,
     is_demo         BOOLEAN   NOT NULL DEFAULT FALSE,
-    added_at        TIMESTAMP
+    added_at        TIMESTAMP,
+    id              INTEGER   NOT NULL DEFAULT nextval('repo_ids')
 );
+
+-- A database made by an earlier version gains the columns added since; `python -m etl reparse`
+-- then fills the derived ones (status says when that is needed).
+ALTER TABLE repos ADD COLUMN IF NOT EXISTS id INTEGER DEFAULT nextval('repo_ids');
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS author_id INTEGER;
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS canonical INTEGER;
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS cluster_key BIGINT;
+ALTER TABLE clusters ADD COLUMN IF NOT EXISTS error_canonical INTEGER;

@@ -1,6 +1,8 @@
 """`python -m etl status`: a plain-text summary of what the database holds."""
 from __future__ import annotations
 
+import duckdb
+
 from etl import db
 
 
@@ -25,6 +27,16 @@ def describe(path=None) -> str:
             lines.append(f"{repo}{' [synthetic demo data]' if is_demo else ''}: {issues} issues, {prs} pull requests, "
                          f"{comments} comments, {reports} reports ({usage} usage-related issues); "
                          f"newest update {newest}; last sync {last}")
+        if _stale_reports(con):
+            lines.append("reports were derived by an earlier version: run `python -m etl reparse`")
         return "\n".join(lines)
     finally:
         con.close()
+
+
+def _stale_reports(con) -> bool:
+    """Reports without the counting keys a current load stores (or a schema without them)."""
+    try:
+        return con.execute("SELECT count(*) > 0 FROM reports WHERE cluster_key IS NULL").fetchone()[0]
+    except duckdb.BinderException:
+        return True

@@ -56,7 +56,17 @@ def reports_for_issue(repo: str, number: int, title, body, labels, author, creat
             rows.append(_row(repo, number, c.id, "comment", c.author, c.created_at,
                              parse.parse_comment(c.body, issue, taxonomy=taxonomy, repo=repo)))
         elif kind == "me_too":
-            inherited = {k: issue.get(k) for k in ("is_usage_related", "error_category", "signature",
-                                                   "http_status", "error_type", "provider")}
-            rows.append(_row(repo, number, c.id, "me_too", c.author, c.created_at, inherited))
+            rows.append(_row(repo, number, c.id, "me_too", c.author, c.created_at, _inherited(issue)))
     return rows
+
+
+# A bare "+1" states nothing of its own: it says "this, on my setup too". It takes the issue's
+# error and environment, marked as inherited, so filters by version or plan keep these people.
+_ME_TOO_FIELDS = ("is_usage_related", "error_category", "signature", "http_status", "error_type", "provider",
+                  "version", "os", "plan")
+
+
+def _inherited(issue: dict) -> dict:
+    fields = {k: issue.get(k) for k in _ME_TOO_FIELDS}
+    fields["provenance"] = {k: "issue" for k, v in fields.items() if v is not None}
+    return fields

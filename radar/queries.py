@@ -19,23 +19,13 @@ from radar.filters import MULTI, Filters
 
 REPORT_KINDS = ("issue", "comment")  # me-too comments are a signal, not a report with facts
 ALL_KINDS = ("issue", "comment", "me_too")
-# Distinct counts over 64-bit hashes: exact in practice (a collision among a million values has
-# odds of about 1e-8) and several times faster on a million reports than over strings or tuples.
-PEOPLE = "count(DISTINCT hash(author)) FILTER (author IS NOT NULL)"
-CLUSTERS = "count(DISTINCT hash(repo, canonical))"
+# Counting keys are kept on every report at load time (etl/load.py): small integer author ids,
+# and the cluster key of the issue's canonical issue, so distinct counts need no join or hashing.
+PEOPLE = "count(DISTINCT author_id)"
+CLUSTERS = "count(DISTINCT cluster_key)"
 # Chart dimensions: name -> column of filtered_reports (an allow-list, like filters.MULTI).
 DIMENSIONS = {"category": "error_category", "os": "os", "plan": "plan", "provider": "provider",
               "version": "version", "signature": "signature"}
-
-
-# A me-too comment states no environment of its own: it takes its issue's version, OS and plan,
-# so that filtering by version keeps the people who said "same here" on that version's issues.
-_ME_TOO_WITH_ISSUE_ENV = """(
-    SELECT m.* REPLACE (coalesce(m.version, b.version) AS version,
-                        coalesce(m.version_key, b.version_key) AS version_key,
-                        coalesce(m.os, b.os) AS os, coalesce(m.plan, b.plan) AS plan)
-    FROM reports m LEFT JOIN reports b
-      ON m.kind = 'me_too' AND b.repo = m.repo AND b.number = m.number AND b.comment_id = 0)"""
 
 
 def filtered_reports(f: Filters, kinds=REPORT_KINDS, usage_only: bool = True) -> tuple[str, list]:
@@ -73,10 +63,9 @@ def filtered_reports(f: Filters, kinds=REPORT_KINDS, usage_only: bool = True) ->
         else:
             where.append(f"coalesce(p.{column}, 'unknown') IN (SELECT unnest(?))")
         params.append(values)
-    source = _ME_TOO_WITH_ISSUE_ENV if "me_too" in kinds else "reports"
-    sql = f"""SELECT p.*, coalesce(c.canonical_number, p.number) AS canonical
-              FROM {source} p LEFT JOIN clusters c USING (repo, number)
-              WHERE {' AND '.join(where)}"""
+    # Me-too rows carry their issue's version/OS/plan (inherited at load), so a version filter
+    # keeps the people who said "same here" on that version's issues.
+    sql = f"SELECT p.* FROM reports p WHERE {' AND '.join(where)}"
     return sql, params
 
 
@@ -116,10 +105,10 @@ def summary(con, f: Filters) -> pd.DataFrame:
     sql, params = filtered_reports(f, kinds=ALL_KINDS)
     return con.execute(f"""
         SELECT count(*) FILTER (kind <> 'me_too') AS reports,
-               count(DISTINCT hash(author)) FILTER (kind <> 'me_too' AND author IS NOT NULL) AS reporters,
+               count(DISTINCT author_id) FILTER (kind <> 'me_too') AS reporters,
                {PEOPLE} AS people,
                count(*) FILTER (kind = 'me_too') AS me_too,
-               count(DISTINCT hash(repo, canonical)) FILTER (kind <> 'me_too') AS issues,
+               count(DISTINCT cluster_key) FILTER (kind <> 'me_too') AS issues,
                count(DISTINCT version) FILTER (kind <> 'me_too') AS versions
         FROM ({sql})""", params).df()
 
@@ -207,7 +196,7 @@ def category_signals(con, f: Filters) -> pd.DataFrame:
         WITH r AS ({sql}),
         per AS (SELECT coalesce(error_category, 'unknown') AS category,
                        count(*) FILTER (kind <> 'me_too') AS reports,
-                       count(DISTINCT hash(author)) FILTER (kind <> 'me_too' AND author IS NOT NULL) AS reporters,
+                       count(DISTINCT author_id) FILTER (kind <> 'me_too') AS reporters,
                        count(*) FILTER (kind = 'me_too') AS me_too,
                        {PEOPLE} AS people,
                        {CLUSTERS} AS issues
