@@ -12,6 +12,8 @@ PAGES = [
     st.Page("pages/plan_platform.py", title="By plan & platform", icon=":material/devices:"),
     st.Page("pages/signals.py", title="Signals", icon=":material/campaign:"),
     st.Page("pages/issues.py", title="Issues", icon=":material/list:"),
+    st.Page("pages/issue_report.py", title="Issue report", icon=":material/description:"),
+    st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
     st.Page("pages/sql.py", title="SQL", icon=":material/database:"),
     st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),
 ]

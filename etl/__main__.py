@@ -7,7 +7,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from etl import db, demo, github, graph, importer, load, pull, status
+from etl import config, db, demo, fetch, github, graph, importer, load, pull, status
+from etl.issue_ref import parse_issue_ref
 
 
 def cmd_demo(args) -> int:
@@ -34,14 +35,27 @@ def _import(paths, repo, db_path, is_demo: bool, kind: str) -> int:
 
 
 def cmd_pull(args) -> int:
+    repos = args.repo or [r.name for r in config.load_config()]
+    if not repos:
+        print(f"error: name a repository with --repo OWNER/NAME, or list some in {config.config_path()}", file=sys.stderr)
+        return 2
     token = github.token_from_env(os.environ)
     if not token:
         print("note: no GITHUB_TOKEN or GH_TOKEN set; pulling unauthenticated (60 requests an hour)", file=sys.stderr)
     client = github.GitHubClient(args.api_url, token, max_wait=args.max_wait)
     try:
-        return pull.pull(args.repo, client, args.db, pull.Options(since=args.since, full=args.full))
+        return pull.pull(repos, client, args.db, pull.Options(since=args.since, full=args.full))
     finally:
         client.close()
+
+
+def cmd_fetch(args) -> int:
+    client = github.GitHubClient(args.api_url, github.token_from_env(os.environ), max_wait=args.max_wait)
+    try:
+        print(fetch.fetch_issue(client, *args.issue, db_path=args.db))
+    finally:
+        client.close()
+    return 0
 
 
 def _arg_type(check):
@@ -82,6 +96,13 @@ def cmd_reparse(args) -> int:
     return 0
 
 
+def _api_arguments(sp) -> None:
+    sp.add_argument("--api-url", default=os.environ.get("RADAR_API_URL") or github.DEFAULT_API_URL,
+                    help="API root, for GitHub Enterprise or a local server (default %(default)s; $RADAR_API_URL)")
+    sp.add_argument("--max-wait", type=float, default=300,
+                    help="longest wait in seconds for a rate limit to reset before stopping (default %(default)s)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m etl", description="Usage Radar ETL")
     sub = p.add_subparsers(dest="command", required=True)
@@ -104,15 +125,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = command("pull", cmd_pull,
                  "sync issues, comments and events from the GitHub REST API (token from GITHUB_TOKEN or GH_TOKEN)")
-    sp.add_argument("--repo", action="append", required=True, type=_arg_type(pull.check_repo_name),
-                    help="OWNER/NAME; repeat for several repos")
-    sp.add_argument("--api-url", default=github.DEFAULT_API_URL,
-                    help="API root, for GitHub Enterprise or a local server (default %(default)s)")
+    sp.add_argument("--repo", action="append", type=_arg_type(pull.check_repo_name),
+                    help="OWNER/NAME; repeat for several repos (default: every repo in radar.toml)")
+    _api_arguments(sp)
     sp.add_argument("--since", type=_arg_type(pull.parse_since),
                     help="fetch what was updated since this ISO 8601 date or time, instead of since the last sync")
     sp.add_argument("--full", action="store_true", help="ignore what earlier syncs stored and fetch everything again")
-    sp.add_argument("--max-wait", type=float, default=300,
-                    help="longest wait in seconds for a rate limit to reset before stopping (default %(default)s)")
+
+    sp = command("fetch", cmd_fetch, "fetch one issue with its comments and timeline (as the app's issue report does)")
+    sp.add_argument("issue", type=_arg_type(parse_issue_ref), help="https://github.com/OWNER/NAME/issues/N or OWNER/NAME#N")
+    _api_arguments(sp)
 
     command("status", cmd_status, "what is in the database, last sync per repo")
     command("reparse", cmd_reparse, "re-derive every report from stored raw data (after a parser change), offline")
@@ -126,7 +148,7 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (db.DatabaseError, importer.ImportFileError, github.GitHubError) as exc:
+    except (db.DatabaseError, importer.ImportFileError, github.GitHubError, config.ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -116,11 +116,16 @@ class GitHubClient:
             page = self.get_page(self._checked(page.next_url))
             yield page
 
-    def get_page(self, url: str, etag: str | None = None) -> Page:
+    def get_one(self, path: str) -> dict:
+        """A single resource (e.g. one issue) rather than a listing."""
+        page = self.get_page(self.api_url + path, single=True)
+        return page.items[0]
+
+    def get_page(self, url: str, etag: str | None = None, single: bool = False) -> Page:
         faults = waits = redirects = 0
         while True:
             try:
-                return self._attempt(url, etag)
+                return self._attempt(url, etag, single)
             except _Transient as exc:
                 faults += 1
                 if faults > self.retry.attempts:
@@ -137,7 +142,7 @@ class GitHubClient:
                     raise GitHubError(f"too many redirects from {_where(url)}") from None
                 url = self._checked(moved.location)
 
-    def _attempt(self, url: str, etag: str | None) -> Page:
+    def _attempt(self, url: str, etag: str | None, single: bool = False) -> Page:
         headers = {**self._headers, "If-None-Match": etag} if etag else self._headers
         try:
             resp = self._http.request("GET", url, headers=headers, timeout=self._timeout, retries=False)
@@ -152,6 +157,8 @@ class GitHubClient:
             items = json.loads(resp.data)
         except ValueError:
             raise _Transient("a truncated or invalid JSON body") from None
+        if single and isinstance(items, dict):
+            items = [items]
         if not isinstance(items, list):
             raise GitHubError(f"{_where(url)} did not return a list; is --api-url a GitHub REST API?")
         return Page(items, resp.headers.get("ETag"), _next_link(resp.headers.get("Link")))

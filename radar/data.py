@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import streamlit as st
 
-from etl import db
+from etl import db, fetch, github
 from radar import analysis, issue_queries, queries, sqlbox, votes
 
 _lock = threading.Lock()
@@ -91,3 +91,16 @@ def cast_vote(repo: str, number: int, signal: str, voter: str) -> bool:
 def run_sql(sql: str) -> "sqlbox.Result":
     """The SQL page's statement on its own read-only, sandboxed connection (never cached)."""
     return sqlbox.run(db_path(), sql)
+
+
+def fetch_issue(repo: str, number: int) -> str:
+    """The app's one write to the served database: an issue that is not there yet, fetched from
+    GitHub ($RADAR_API_URL, default api.github.com; token from $GITHUB_TOKEN / $GH_TOKEN) with
+    short waits, so a page never hangs on a rate limit."""
+    client = github.GitHubClient(os.environ.get("RADAR_API_URL") or github.DEFAULT_API_URL,
+                                 github.token_from_env(os.environ), max_wait=10,
+                                 retry=github.RetryPolicy(attempts=2, base=0.5), timeout=(5, 20))
+    try:
+        return fetch.fetch_issue(client, repo, number, db_path())
+    finally:
+        client.close()

@@ -113,7 +113,7 @@ def summary(report: IssueReport) -> list[str]:
                      f"first on {_day(counted['created_at'].min())}.")
     lines.append(f"{len(counted)} reports from {counted['author'].nunique()} distinct reporters across "
                  f"{len(report.cluster)} issues, plus {me_too} me-too comments and "
-                 f"{report.reactions.get('+1', 0)} 👍 on this issue.")
+                 f"{report.reactions.get('+1', 0)} +1 reactions on this issue.")
     lines.append(_fixed_line(report, counted))
     lines.append(_follow_line(report))
     return lines

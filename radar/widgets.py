@@ -7,6 +7,8 @@ import uuid
 import pandas as pd
 import streamlit as st
 
+from etl.db import DatabaseError
+from etl.github import GitHubError
 from radar import analysis, data, export, votes
 from radar.filters import Filters, narrowed
 
@@ -87,3 +89,49 @@ def issues_with_votes(f: Filters, search: str, limit: int) -> pd.DataFrame:
     include = tuple(sorted({f"{r}#{n}" for r, n in zip(tally["repo"], tally["number"])}))
     rows = data.query("issue_rows", f, search, limit, include)
     return analysis.with_votes(rows, tally, votes.SIGNALS)
+
+
+def vote_form(targets: list[str], key: str = "vote") -> None:
+    """Cast a quick-signal vote on one of these issues (`OWNER/NAME#N`); one per voter and signal."""
+    st.caption("One vote per person, signal and issue, kept across data refreshes. Without a name your "
+               "vote is tied to this browser.")
+    if message := st.session_state.pop(f"_{key}_message", None):
+        st.success(message)  # set before the rerun that shows the new count
+    with st.form(key):
+        target = st.selectbox("Issue", targets, key=f"{key}_issue")
+        signal = st.selectbox("Signal", votes.SIGNALS, format_func=lambda s: f"{s} — {votes.SIGNAL_HELP[s]}",
+                              key=f"{key}_signal")
+        name = st.text_input("Your name (optional)", key=f"{key}_name", max_chars=60)
+        if st.form_submit_button("Vote", icon=":material/how_to_vote:"):
+            repo, _, number = target.rpartition("#")
+            added = data.cast_vote(repo, int(number), signal, voter_id(name))
+            st.session_state[f"_{key}_message"] = (
+                f"Vote counted: {signal} on {target}." if added else
+                "You had already given this signal to this issue; it counts once.")
+            st.rerun()
+
+
+def fetch_missing_issue(repo: str, number: int) -> None:
+    """An issue that is not in the database: fetch it now when GitHub can be reached, else say
+    plainly what to run. Demo repositories exist only offline."""
+    repos = data.query("repos")
+    if repos[repos["repo"] == repo]["is_demo"].any():
+        st.info(f"Issue {number} is not in the synthetic demo repository {repo}.")
+        return
+    with st.spinner(f"{repo}#{number} is not in the database yet: fetching it from GitHub …"):
+        try:
+            summary = data.fetch_issue(repo, number)
+        except (GitHubError, DatabaseError) as exc:
+            st.warning(f"{repo}#{number} is not in the database, and fetching it did not work:")
+            st.code(str(exc), language=None)  # plain text: a server's message is not ours to render
+            st.caption("Load it from a terminal with one of:")
+            st.code(f"python -m etl fetch {repo}#{number}\npython -m etl pull --repo {repo}", language="bash")
+            return
+    st.session_state["_fetch_message"] = summary
+    st.rerun()
+
+
+def fetched_notice() -> None:
+    """Say that the issue on screen was just fetched from GitHub (once)."""
+    if message := st.session_state.pop("_fetch_message", None):
+        st.success(message, icon=":material/cloud_download:")

@@ -1,6 +1,8 @@
 """Shared fixtures: databases built by our own ETL from the demo generator."""
 from __future__ import annotations
 
+import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -40,3 +42,15 @@ def use_db(monkeypatch):
         monkeypatch.setenv("RADAR_DB", str(path))
         return path
     return use
+
+
+@pytest.fixture(scope="session")
+def hostile_db(demo_db, tmp_path_factory):
+    """A copy of the demo database with the hostile issues imported by `python -m etl import`."""
+    root = tmp_path_factory.mktemp("hostile")
+    path, source = root / "radar.duckdb", root / "hostile_issues.json"
+    shutil.copyfile(demo_db, path)
+    from apphelpers import hostile_objects
+    source.write_text(json.dumps(hostile_objects(), ensure_ascii=False))
+    assert etl_main(["import", str(source), "--db", str(path)]) == 0
+    return path

@@ -1,7 +1,8 @@
 """A fake GitHub REST API on 127.0.0.1, fed by `etl.demo.generate`, for tests and benchmarks.
 
 Serves the endpoints a pull uses — issues (with PRs), repo-wide comments and events, per-issue
-timelines — with `since`, `sort=updated`, `per_page`, `page`, `Link` headers, ETags and 304s,
+timelines, and one issue with its comments (the on-demand fetch) — with `since`, `sort=updated`,
+`per_page`, `page`, `Link` headers, ETags and 304s,
 rate-limit headers and a bearer token check. Faults are switchable and seeded (5xx, connection
 resets, truncated bodies, 429/403 with Retry-After, the primary limit spent), and every request is
 logged for assertions. Mutators (`touch_issue`, `add_comment`, `add_reaction`, …) change the data
@@ -222,10 +223,14 @@ class FakeGitHub:
             return 200, self._since(self._comment_order, self._comment_keys, query)
         if path == prefix + "/events":
             return 200, self._event_order
-        m = re.fullmatch(re.escape(prefix) + r"/(\d+)/timeline", path)
+        m = re.fullmatch(re.escape(prefix) + r"/(\d+)(/timeline|/comments)?", path)
         if m and int(m.group(1)) in self.issues:
             number = int(m.group(1))
-            return 200, self._events_by_issue.get(number, []) + self.cross_references.get(number, [])
+            if m.group(2) == "/timeline":
+                return 200, self._events_by_issue.get(number, []) + self.cross_references.get(number, [])
+            if m.group(2) == "/comments":
+                return 200, [c for c in self._comment_order if c["issue_url"].endswith(f"/issues/{number}")]
+            return 200, self.issues[number]  # one issue (the app's fetch on demand)
         return 404, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
 
     def _issues(self, query: dict) -> list:

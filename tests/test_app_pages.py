@@ -12,63 +12,12 @@ import duckdb
 import pandas as pd
 import pytest
 
-from apphelpers import captured_downloads, chart_traces, download, frame_with, open_page
+from apphelpers import HOSTILE_TITLES, MARK, captured_downloads, chart_traces, download, frame_with, open_page, rendered_text
 from conftest import etl_main
 from radar import votes
 
 PAGES = ["pages/overview.py", "pages/by_version.py", "pages/plan_platform.py", "pages/signals.py",
          "pages/issues.py", "pages/sql.py", "pages/data_quality.py"]
-MARK = "ZZHOSTILE"
-API = "https://api.github.com/repos/demo/ai-cli"
-HOSTILE_TITLES = [
-    f"Usage limit reached <script>alert('{MARK}')</script>",
-    f"Rate limit [click {MARK}](javascript:alert(1)) 429",
-    f"Weekly limit ![{MARK}](http://tracker.example/pixel.png)",
-    f"Session limit :red[{MARK}] reached",
-    f"Usage limit $$\\frac{{{MARK}}}{{0}}$$",
-    f'=HYPERLINK("http://evil.example","{MARK} usage limit")',
-    f"Weekly limit reached {MARK} " + "A" * 10_240,
-    f"\u202e{MARK} usage limit \u200b\u200d reached \u05e9\u05dc\u05d5\u05dd",
-    f"+{MARK} rate limit @cmd -2+3",
-]
-
-
-def hostile_objects() -> list[dict]:
-    """Issues (and a me-too comment each) whose title, body, labels and URL are all attacks."""
-    objs = []
-    for i, title in enumerate(HOSTILE_TITLES):
-        n = 9001 + i
-        error = json.dumps({"type": "error", "error": {"type": "rate_limit_error",
-                                                       "message": f"<b>{MARK}</b> rate limit [x](javascript:alert(1))"}})
-        body = (f"### What's Wrong?\n\n{title}\n\n<img src=x onerror=alert('{MARK}')>\n\n"
-                f"```\nAPI Error: 429 {error}\n```\n\n### Claude Code Version\n\n2.1.{i} (Claude Code)\n\n"
-                f"### Operating System\n\nmacOS\n\nPlan: Max 5x\n" + ("B" * 10_240 if i == 6 else ""))
-        url = f"javascript:alert('{MARK}')" if i == 1 else f"https://github.com/demo/ai-cli/issues/{n}"
-        objs.append({"url": f"{API}/issues/{n}", "repository_url": API, "id": 8_000_000 + n, "number": n,
-                     "html_url": url, "title": title, "user": {"login": f"=hostile-{i}"},
-                     "labels": [{"name": "bug"}, {"name": f"={MARK} label"}], "state": "open",
-                     "state_reason": None, "comments": 1, "created_at": "2026-10-01T10:00:00Z",
-                     "updated_at": "2026-10-02T10:00:00Z", "closed_at": None, "author_association": "NONE",
-                     "reactions": {"total_count": 3, "+1": 3}, "body": body})
-        objs.append({"url": f"{API}/issues/comments/{7_000_000 + n}", "id": 7_000_000 + n,
-                     "issue_url": f"{API}/issues/{n}", "user": {"login": f"@me-too-{i}"},
-                     "html_url": f"https://github.com/demo/ai-cli/issues/{n}#issuecomment-{7_000_000 + n}",
-                     "created_at": "2026-10-03T10:00:00Z", "updated_at": "2026-10-03T10:00:00Z",
-                     "author_association": "NONE", "body": "+1", "reactions": {"total_count": 0}})
-    return objs
-
-
-@pytest.fixture(scope="session")
-def hostile_db(demo_db, tmp_path_factory):
-    """A copy of the demo database with the hostile issues imported by `python -m etl import`."""
-    root = tmp_path_factory.mktemp("hostile")
-    path, source = root / "radar.duckdb", root / "hostile_issues.json"
-    shutil.copyfile(demo_db, path)
-    source.write_text(json.dumps(hostile_objects(), ensure_ascii=False))
-    assert etl_main(["import", str(source), "--db", str(path)]) == 0
-    return path
-
-
 @pytest.fixture
 def fresh_db(hostile_db, tmp_path, use_db):
     """A private copy (votes and re-imports must not leak into other tests)."""
@@ -80,15 +29,6 @@ def fresh_db(hostile_db, tmp_path, use_db):
 def sql(db_path, query: str, params=()):
     with duckdb.connect(str(db_path), read_only=True) as con:
         return con.execute(query, list(params)).df()
-
-
-def rendered_text(at) -> list[str]:
-    """Everything Streamlit renders as markdown (or as a label) on the page, plus chart specs."""
-    texts = [e.value for kind in ("markdown", "caption", "title", "header", "subheader", "info", "warning",
-                                  "error", "success", "latex") for e in at.get(kind)]
-    texts += [m.label for m in at.metric] + [e.proto.spec for e in at.get("plotly_chart")]
-    texts += [w.label for kind in ("selectbox", "multiselect", "button", "text_input") for w in at.get(kind)]
-    return texts
 
 
 def metric(at, label: str) -> int:

@@ -1,7 +1,7 @@
 """The real app in a real browser: `streamlit run app.py` on a demo database, driven by headless
 Debian chromium through Playwright (no browser download). Visits every page, changes the version
-filter, downloads a CSV, fails on any exception box or error alert; screenshots each page into
-artifacts/screenshots/."""
+filter, downloads a CSV, pastes an issue URL into the issue report, fails on any exception box or
+error alert; screenshots each page into artifacts/screenshots/."""
 from __future__ import annotations
 
 import csv
@@ -23,7 +23,8 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SHOTS = REPO / "artifacts" / "screenshots"
 PAGES = {"overview": "", "by-version": "by_version", "plan-platform": "plan_platform", "signals": "signals",
-         "issues": "issues", "sql": "sql", "data-quality": "data_quality"}
+         "issues": "issues", "issue-report": "issue_report", "compare": "compare", "sql": "sql",
+         "data-quality": "data_quality"}
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no {CHROMIUM}: apt-get install chromium")
 
@@ -110,3 +111,20 @@ def test_version_filter_and_csv_download(app_url, page):
     rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text())))
     assert len(rows) == 3 and set(rows[0]) == {"version", "reports", "reporters", "issues"}
     assert [r["version"] for r in rows] == ["2.1.9", "2.1.10", "2.1.11"]
+
+
+def test_issue_report_from_a_pasted_url(app_url, page):
+    page.goto(f"{app_url}/issue_report")
+    _settle(page)
+    box = page.get_by_label("Issue", exact=True)
+    box.fill("https://github.com/demo/ai-cli/issues/5")
+    box.press("Enter")
+    _settle(page)
+    page.wait_for_function("() => location.search.includes('issue=')", timeout=10_000)
+    _assert_no_errors(page, "issue report")
+    assert page.get_by_text("demo/ai-cli#5: ").count() >= 1
+    assert page.get_by_role("heading", name="Linked issues and pull requests").count() == 1
+    page.screenshot(path=str(SHOTS / "issue-report-5.png"), full_page=True)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download report as Markdown").click()
+    assert Path(info.value.path()).read_text().startswith("# demo/ai-cli#5: ")

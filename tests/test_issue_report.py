@@ -10,7 +10,7 @@ import pytest
 from conftest import etl_main
 from radar import issue_queries as q
 from radar import issue_report
-from radar.issue_ref import IssueRefError, parse_issue_ref
+from etl.issue_ref import IssueRefError, parse_issue_ref
 
 R = "acme/cli"
 API = f"https://api.github.com/repos/{R}"
@@ -39,6 +39,8 @@ def test_issue_references_that_work(text, expected):
     ("", "Paste an issue URL"),
     ("0", "start at 1"),
     ("javascript:alert(1)", "Only github.com"),
+    ("https://[evil](javascript:x)/a/b/issues/1", "not this text"),
+    ("https://*evil*.example/a/b/issues/1", "not this text"),
 ])
 def test_bad_references_get_clear_messages(text, message):
     with pytest.raises(IssueRefError, match=message):
@@ -130,7 +132,7 @@ def test_numbers_of_a_known_issue(known_db):
     # reports: 3 issue bodies + 2 report-like comments; me-too: 2
     assert [v for v, _ in issue_report.spread(report, "version")] == ["2.1.3", "2.1.4", "2.1.5", "2.1.12", "2.1.14"]
     text = "\n".join(issue_report.summary(report))
-    assert "5 reports from 5 distinct reporters across 3 issues, plus 2 me-too comments and 7 👍" in text
+    assert "5 reports from 5 distinct reporters across 3 issues, plus 2 me-too comments and 7 +1 reactions" in text
     assert "Reported on versions 2.1.3 to 2.1.14 (5 versions)" in text
     assert "closed as completed on 2025-07-01, but it is still reported since: 1 reports, on versions up to 2.1.14" in text
     assert "Follow this issue (#1)" in text

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 _NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,99})"
 _SHORT = re.compile(rf"^({_NAME}/{_NAME})#(\d{{1,9}})$")
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
+_HOST = re.compile(r"^[a-z0-9.-]{1,100}$")
 _PATH = re.compile(rf"^/({_NAME}/{_NAME})/(issues|pull|pulls|discussions)/(\d{{1,9}})/?$")
 
 
@@ -29,10 +30,14 @@ def parse_issue_ref(text: str, current_repo: str | None = None) -> tuple[str, in
 
 
 def _from_url(text: str) -> tuple[str, int]:
-    url = urlsplit(text if "://" in text else "https://" + text)
-    host = (url.hostname or "").lower()
+    try:
+        url = urlsplit(text if "://" in text else "https://" + text)
+        host = (url.hostname or "").lower()
+    except ValueError:  # e.g. an unbalanced [ in what would be the host
+        host = ""
     if host not in ("github.com", "www.github.com"):
-        raise IssueRefError(f"Only github.com issue URLs are understood, not {host or 'this text'}: "
+        shown = host if _HOST.match(host) else "this text"  # the message never repeats odd input
+        raise IssueRefError(f"Only github.com issue URLs are understood, not {shown}: "
                             "paste https://github.com/OWNER/NAME/issues/N, OWNER/NAME#N or a number.")
     m = _PATH.match(url.path)
     if not m:
