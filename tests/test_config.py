@@ -44,3 +44,21 @@ def test_a_repository_taxonomy_changes_its_categories(tmp_path, monkeypatch):
     with duckdb.connect(str(db), read_only=True) as con:
         got = dict(con.execute("SELECT repo, error_category FROM reports").fetchall())
     assert got == {"o/custom": "uncategorized", "o/plain": "other"}
+
+
+def test_pull_without_repo_pulls_every_configured_repository(tmp_path, monkeypatch, capsys):
+    from fake_github import FakeGitHub
+    (tmp_path / "radar.toml").write_text('[[repo]]\nname = "acme/cli"\n')
+    monkeypatch.setenv("RADAR_CONFIG", str(tmp_path / "radar.toml"))
+    db = tmp_path / "db.duckdb"
+    with FakeGitHub(n_issues=30, seed=2, repo="acme/cli") as server:
+        assert etl_main(["pull", "--db", str(db), "--api-url", server.url]) == 0
+    assert "pull acme/cli:" in capsys.readouterr().out
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM issues WHERE repo = 'acme/cli'").fetchone()[0] == 30
+
+
+def test_pull_with_no_repository_anywhere_says_how_to_name_one(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("RADAR_CONFIG", str(tmp_path / "missing.toml"))
+    assert etl_main(["pull", "--db", str(tmp_path / "db.duckdb")]) == 2
+    assert "--repo OWNER/NAME" in capsys.readouterr().err
