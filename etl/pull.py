@@ -130,7 +130,7 @@ class SyncState:
 class Progress:
     """One status line on stderr, redrawn in place on a terminal; waits are shown either way."""
 
-    def __init__(self, stream=sys.stderr):
+    def __init__(self, stream):
         self.stream, self.tty = stream, stream.isatty()
         self._last = 0.0
 
@@ -368,8 +368,9 @@ def _converts(row_of, repo: str, obj) -> bool:
 
 
 def pull(repos: list[str], client: GitHubClient, db_path=None, options: Options | None = None,
-         out=sys.stdout, err=sys.stderr) -> int:
+         out=None, err=None) -> int:
     """Sync each repo into the database; returns the exit status (0, or 2 if a repo failed)."""
+    out, err = out or sys.stdout, err or sys.stderr  # looked up now: the streams may be replaced
     progress = Progress(err)
     client.on_wait = progress.wait
     failed = False
