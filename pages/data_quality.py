@@ -26,11 +26,8 @@ widgets.csv_download(mix, "value-sources", f)
 st.subheader("Conflicting sources: platform label vs the report")
 st.caption("Issues whose maintainer label `platform:…` names another operating system than the one "
            "read from the issue text (the label is the curated source).")
-conflicts = data.query("label_conflicts", f)
-if conflicts.empty:
-    st.info("No platform label disagrees with the parsed operating system.")
-else:
-    widgets.table(conflicts, "label-conflicts", f)
+widgets.table(data.query("label_conflicts", f), "label-conflicts", f,
+              when_empty="No platform label disagrees with the parsed operating system.")
 
 st.subheader("Sync lag")
 widgets.table(data.query("sync_lag"), "sync-lag", f)

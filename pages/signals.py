@@ -21,11 +21,8 @@ widgets.table(issues[["repo", "number", "title", "category", "people", "reports"
                       "html_url"]], "signals-by-issue", f)
 
 st.subheader("Trending: reactions gained in the last 7 days of syncs")
-trending = data.query("trending", f)
-if trending.empty:
-    st.info("No issue gained reactions between the syncs on record (it takes two syncs to see a trend).")
-else:
-    widgets.table(trending, "trending", f)
+widgets.table(data.query("trending", f), "trending", f,
+              when_empty="No issue gained reactions between the syncs on record (it takes two syncs to see a trend).")
 
 st.subheader("Per error category")
 categories = data.query("category_signals", f)

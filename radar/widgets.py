@@ -30,9 +30,12 @@ def empty_notice(df: pd.DataFrame) -> bool:
     return False
 
 
-def table(df: pd.DataFrame, view: str, filters: Filters, **kwargs) -> None:
+def table(df: pd.DataFrame, view: str, filters: Filters, when_empty: str | None = None, **kwargs) -> None:
     """A dataframe whose text is already formula-safe (its toolbar CSV escapes nothing), links only
-    to GitHub, and our own CSV of the same rows."""
+    to GitHub, and our own CSV of the same rows; `when_empty` is said instead of an empty table."""
+    if when_empty and df.empty:
+        st.info(when_empty)
+        return
     shown = df.copy()
     if "html_url" in shown:
         shown["html_url"] = shown["html_url"].where(shown["html_url"].fillna("").str.startswith(GITHUB), None)
