@@ -3,8 +3,6 @@ from duplicate links. Reads stored raw data, writes derived rows; the logic is i
 clusters.py."""
 from __future__ import annotations
 
-import pyarrow as pa
-
 from etl import load
 from etl.clusters import IssueFacts, canonical_map
 from etl.links import is_duplicate_marker, links_in_text
@@ -37,8 +35,7 @@ def rebuild_links(con, repo: str, numbers: list[int]) -> int:
                       AND source_number IS NOT NULL""", params).fetchall()]
     rows = list(dict.fromkeys(rows))
     con.execute("DELETE FROM issue_links WHERE repo = ? AND number IN (SELECT unnest(?))", params)
-    if rows:
-        con.executemany(f"INSERT INTO issue_links ({', '.join(LINK_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)", rows)
+    load.upsert_rows(con, "issue_links", LINK_COLUMNS, rows)
     return len(rows)
 
 
@@ -61,12 +58,8 @@ def rebuild_clusters(con, repo: str) -> int:
     mapping = canonical_map(facts, edges)
     by_error = canonical_map(facts, edges, _same_error_edges(con, repo))
     con.execute("DELETE FROM clusters WHERE repo = ?", [repo])
-    if mapping:
-        con.register("_clusters", pa.table({"repo": [repo] * len(mapping), "number": list(mapping),
-                                            "canonical_number": list(mapping.values()),
-                                            "error_canonical": [by_error[n] for n in mapping]}))
-        con.execute("INSERT INTO clusters SELECT repo, number, canonical_number, error_canonical FROM _clusters")
-        con.unregister("_clusters")
+    load.upsert_rows(con, "clusters", ("repo", "number", "canonical_number", "error_canonical"),
+                     [(repo, n, c, by_error[n]) for n, c in mapping.items()])
     load.refresh_report_clusters(con, repo)
     return sum(1 for n, c in mapping.items() if n != c)
 

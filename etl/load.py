@@ -15,7 +15,9 @@ from etl import config, records
 from etl.transform import REPORT_COLUMNS, Comment, reports_for_issue
 
 
-def _upsert(con: duckdb.DuckDBPyConnection, table: str, columns: tuple, rows: list[tuple]) -> None:
+def upsert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: tuple, rows: list[tuple]) -> None:
+    """Insert or replace rows (tuples in `columns` order) as one Arrow batch: far faster than
+    row-by-row inserts."""
     if not rows:
         return
     batch = pa.table({c: list(v) for c, v in zip(columns, zip(*rows))})
@@ -45,7 +47,7 @@ def upsert_issues(con, repo: str, objs: Iterable[dict]) -> list[int]:
     before = dict(con.execute(
         "SELECT number, updated_at FROM issues WHERE repo = ? AND number IN (SELECT unnest(?))",
         [repo, numbers]).fetchall())
-    _upsert(con, "issues", records.ISSUE_COLUMNS, rows)
+    upsert_rows(con, "issues", records.ISSUE_COLUMNS, rows)
     _snapshot_reactions(con, repo, numbers)
     pr_col = records.ISSUE_COLUMNS.index("is_pull_request")
     upd_col = records.ISSUE_COLUMNS.index("updated_at")
@@ -74,13 +76,13 @@ def _snapshot_reactions(con, repo: str, numbers: list[int]) -> None:
 def upsert_comments(con, repo: str, objs: Iterable[dict]) -> list[int]:
     """Store comments; returns the issue numbers they belong to."""
     rows = _dedupe([records.comment_row(repo, o) for o in objs], 2)
-    _upsert(con, "comments", records.COMMENT_COLUMNS, rows)
+    upsert_rows(con, "comments", records.COMMENT_COLUMNS, rows)
     return sorted({r[2] for r in rows})
 
 
 def upsert_events(con, repo: str, objs: Iterable[dict], issue_number: int | None = None) -> list[int]:
     rows = _dedupe([records.event_row(repo, o, issue_number) for o in objs], 2)
-    _upsert(con, "timeline_events", records.EVENT_COLUMNS, rows)
+    upsert_rows(con, "timeline_events", records.EVENT_COLUMNS, rows)
     return sorted({r[2] for r in rows})
 
 
