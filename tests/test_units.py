@@ -52,3 +52,13 @@ def test_csv_neutralizes_formula_cells_but_keeps_numbers():
 def test_csv_file_name_says_view_and_filters():
     name = export.file_name("reports-by-version", Filters(repo="demo/ai-cli", version_lo="2.0.0", version_hi="2.1.0"))
     assert name == "usage-radar_reports-by-version_demo-ai-cli_v2.0.0-2.1.0.csv"
+
+
+def test_every_cli_command_is_documented_in_the_readme():
+    from conftest import REPO
+    from etl.__main__ import build_parser
+    readme = (REPO / "README.md").read_text()
+    commands = build_parser()._subparsers._group_actions[0].choices
+    assert set(commands) == {"demo", "import", "pull", "fetch", "status", "reparse", "parse"}
+    for name in commands:
+        assert f"| `{name}" in readme, f"`python -m etl {name}` is missing from the README's command table"
