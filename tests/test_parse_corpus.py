@@ -10,8 +10,8 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data"
 # Regression floors (what the parser reaches, rounded down; the goal is 0.95 everywhere):
 # raise them as the parser improves.
-FLOORS = {"is_usage_related": 0.96, "version": 0.97, "os": 0.99, "plan": 0.89, "provider": 0.93,
-          "http_status": 0.97, "error_type": 0.98, "error_category": 0.87}
+FLOORS = {"is_usage_related": 0.97, "version": 0.97, "os": 0.99, "plan": 0.95, "provider": 0.95,
+          "http_status": 0.97, "error_type": 0.98, "error_category": 0.95}
 
 
 def _rows():

@@ -47,7 +47,9 @@ def test_deeply_nested_and_broken_json():
 
 BAIT = ["a" * 1_000_000, " " * 1_000_000, "1." * 500_000, "- " * 500_000, "Error: " * 150_000,
         "\"message\":\"" * 80_000, "#" * 1_000_000, "\n" * 1_000_000, "max " * 250_000, "5 x " * 250_000,
-        "/a" * 500_000, ("x" * 60 + ": " + "y " * 100 + "\n") * 4000]
+        "/a" * 500_000, ("x" * 60 + ": " + "y " * 100 + "\n") * 4000,
+        "limit " * 200_000, "### Error Messages/Logs\n" + "no error here\n" * 80_000, "pro or max plan " * 60_000,
+        "type: 'x' " * 100_000]
 
 
 def test_one_megabyte_bodies_parse_in_under_a_second():

@@ -7,10 +7,12 @@ subscription, a credit-balance error implies pay-as-you-go API).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
-from .classify import any_match
+from .rules import any_match
 from .document import Doc
+from .literals import Text, gate
 from .sections import is_placeholder
 from .vendors import Vendor
 
@@ -44,30 +46,36 @@ _PLAN_TEXT = (
     ("max_5x", ("max",), re.compile(r"max[ ]?[$]?100[$]?" + _NOT_A_COUNT)),
     ("max_5x", ("$100",), re.compile(r"[$]100(?:/mo(?:nth)?| ?(?:per|a) month)?[ ]{0,3}" + _TIER)),
     ("max", ("max",), re.compile(r"claude max\b|max (?:plan|subscription|subscriber|user|account|tier|member|customer)")),
-    ("max", ("ultra",), re.compile(r"(?:ai )?ultra (?:plan|subscription|tier)|ai ultra\b")),
+    ("max", ("ultra",), re.compile(r"(?:ai )?ultra (?:plan|subscription|tier)|(?:ai|google|gemini) ultra\b")),
     ("enterprise", ("enterprise",), re.compile(r"enterprise (?:plan|subscription|account|seat|org|customer|user)|(?:claude|chatgpt) enterprise")),
-    ("team", ("team",), re.compile(r"teams? (?:plan|subscription|account|seat|premium|workspace)|(?:claude|chatgpt) team\b")),
+    ("team", ("team", "business"), re.compile(r"(?:teams?|business) (?:plan|subscription|account|seat|premium|workspace)|(?:claude|chatgpt) team\b")),
     ("plus", ("plus",), re.compile(r"chatgpt plus|plus (?:plan|subscription|subscriber|user|account|tier)")),
     ("pro", ("claude pro", "chatgpt pro", "copilot pro"), re.compile(r"(?:claude|chatgpt|copilot) pro\b")),
     ("pro", ("pro ",), re.compile(r"pro (?:plan|subscription|subscriber|user|account|tier|member|customer)")),
-    ("free", ("free",), re.compile(r"free (?:plan|tier|account|user|version|quota|limit|daily|allocated|request|model)|free[-_]tier")),
+    ("free", ("free", "freeusagelimiterror"), re.compile(r"free (?:plan|tier|account|user|version|quota|limit|daily|allocated|request|model)|free[-_]tier|freeusagelimiterror")),
 )
+gate(*(g for _plan, gates, _rx in _PLAN_TEXT for g in gates))
 # A multiplier or price anywhere in the report gives a bare "Max" its tier.
 _MAX_TIER = re.compile(r"max[ _-]{0,3}(?:plan |subscription )?[(]?(?:" + _N20 + "|" + _N5 + r"|[$]?(?:100|200)[$]?" + _NOT_A_COUNT + ")")
 # A plan the reporter has since moved to is the one they are on now.
+_CHANGE_VERBS = gate("upgraded", "downgraded", "switched", "moved")
 _CHANGED_TO = re.compile(r"(?:upgraded|downgraded|switched|moved) (?:my plan |my account |back )?to (?:the |a )?(?:claude )?"
                          r"(max[ _-]{0,3}(?:20|5) ?[x×]|max|pro|plus|team|enterprise|free)\b")
 # A bare plan word counts when the reporter says they have it ("I'm on Max").
-_BARE_PLAN = re.compile(r"(?<![a-z0-9])(max|pro|plus|free)(?![a-z0-9_-])(?! (?:tokens|output|context|length|retries|turns|mode|model|\d))")
-_OWNS = re.compile(r"(?:\bon|using|have|with|bought|purchased|paying for|paid for|\bmy) (?:the |a |my )?(?:claude (?:code )?|chatgpt )?$")
-_PLAN_GATE = ("max", "pro", "plus", "team", "enterprise", "free", "ultra", "$200", "$100", "20x", "5x", "×")
-# Tool prompts that name a plan the reporter is not on.
-_UPSELL = re.compile(r"(?:upgrade|switch|move|moving|switching|upgrading|upgraded|switched|moved) (?:to |from )?(?:the |a )?(?:claude )?$")
-_PLAN_FORM = ("subscription", "plan")
+_BARE_PLAN = re.compile(r"(max|pro|plus|free)(?![a-z0-9_-])(?! (?:tokens|output|context|length|retries|turns|mode|model|\d))")
+_OWNS = re.compile(r"(?:\bon|using|have|with|bought|purchased|paying for|paid for|subscribed to|\bmy) (?:the |a |my )?"
+                   r"(?:claude (?:code )?|chatgpt |openai(?:'s|’s)? |gemini |google(?: ai)? )?$")
+_PLAN_GATE = gate("max", "pro", "plus", "team", "business", "enterprise", "free", "ultra", "freeusagelimiterror",
+                  "$200", "$100", "20x", "5x", "×")
+# Anywhere in the report, a plan said in the first person is the reporter's ("I'm subscribed to Max").
+_OWNS_FIRST_PERSON = re.compile(r"(?:\bi(?:'m|’m| am)(?: currently| still| now)? on|subscribed to|\bi (?:have|bought|purchased|pay for)|paying for) "
+                                r"(?:the |a |my )?(?:claude (?:code )?|chatgpt |openai(?:'s|’s)? |gemini |google(?: ai)? )?$")
+# Tool prompts that name a plan the reporter is not on ("upgrade to a Code Assist Standard or Enterprise plan").
+_UPSELL = re.compile(r"(?:upgrade|switch|move|moving|switching|upgrading|upgraded|switched|moved) (?:to\s|from\s)?(?:[\w'’-]{1,20}\s{1,6}){0,6}$")
 _PLAN_ENV = ("plan", "subscription", "account type", "account", "tier", "subscription plan", "claude plan")
 _PLAN_VALUE = (
     ("max_20x", re.compile(r"20 ?[x×]|[x×] ?20|\$200")),
-    ("max_5x", re.compile(r"\b5 ?[x×]|[x×] ?5\b|\$100")),
+    ("max_5x", re.compile(r"(?<![\d.])5 ?[x×]|[x×] ?5\b|\$100")),
     ("max", re.compile(r"\bmax\b|ultra")),
     ("enterprise", re.compile(r"enterprise")),
     ("team", re.compile(r"\bteams?\b|business")),
@@ -79,14 +87,16 @@ _PLAN_VALUE = (
     ("api", re.compile(r"\bapi\b|console|pay[- ]as[- ]you[- ]go|credits|usage[- ]based")),
 )
 # Pay-as-you-go evidence: API keys billed per token, per-organization limits.
-_API_EVIDENCE = ("credit balance", "insufficient_quota", "exceeded your current quota", "in organization org-",
-                 "for your organization", "api credits", "console credits", "workspace api usage limit",
-                 "pay-as-you-go", "pay as you go", "usage-based billing", "usage based billing")
+_API_EVIDENCE = gate("credit balance", "insufficient_quota", "insufficient quota", "organization's rate limit",
+                     "organization’s rate limit", "exceeded your current quota", "in organization org-",
+                     "for your organization", "api credits", "console credits", "workspace api usage limit",
+                     "pay-as-you-go", "pay as you go", "usage-based billing", "usage based billing")
 
 
 _PLATFORM_PLAN = {"bedrock": "bedrock", "vertex": "vertex"}
 
 
+@lru_cache(maxsize=4096)  # field values repeat across reports ("Anthropic API", "macOS")
 def normalize_plan(raw: str | None) -> str | None:
     """A multiplier decides the tier wherever it stands ("Pro x20" → max_20x); else the first plan named."""
     return _first_named(raw, _PLAN_VALUE[:2]) or _first_named(raw, _PLAN_VALUE[2:])
@@ -110,22 +120,42 @@ def _plan_from_text(doc: Doc) -> str | None:
         return None
     low = doc.low
     best: tuple[int, str] | None = None
+    present = doc.view.present  # every gate below is declared, so the scan is exact
     for name, gates, rx in _PLAN_TEXT:
-        for gate in gates:  # a plain loop: a generator costs more than the `in` tests
-            if gate in low:
-                break
-        else:
+        if present.isdisjoint(gates):
             continue
         for m in rx.finditer(low, 0, best[0] if best else len(low)):
             if best is not None and m.start() >= best[0]:
                 break
-            if not _UPSELL.search(low[max(0, m.start() - 30):m.start()]):
+            if not _UPSELL.search(low, max(0, m.start() - 60), m.start()) and not _generic(low, m):
                 best = (m.start(), name)
                 break
-    for m in _BARE_PLAN.finditer(low, 0, best[0] if best else len(low)):
-        if _OWNS.search(low, max(0, m.start() - 30), m.start()):
+    return _owned_plan(low, best[0] if best else len(low)) or (best[1] if best else None)
+
+
+# Plans named side by side ("your Pro or Max plan", "Pro/Max subscribers", "free
+# models and paid models alike") are the offer in general, not the reporter's plan.
+_PLAN_WORD = r"(?:pro|max|plus|team|free|paid|enterprise|ultra)"
+_COORDINATED_BEFORE = re.compile(_PLAN_WORD + r"\s{0,2}(?:/|,|or|and|&)\s{0,2}(?:claude\s)?$")
+_COORDINATED_AFTER = re.compile(r"(?: [a-z]{2,15})?\s{0,2}(?:/|or|and|&)\s{0,2}(?:claude\s)?" + _PLAN_WORD + r"\b")
+
+
+def _generic(low: str, m: re.Match) -> bool:
+    plan_end = m.start() + len(m.group().split(" ", 1)[0])  # "max plan" → after "max"
+    return bool(_COORDINATED_BEFORE.search(low, max(0, m.start() - 24), m.start())
+                or _COORDINATED_AFTER.match(low, plan_end))
+
+
+def _owned_plan(low: str, first_mention: int) -> str | None:
+    """A plan the reporter says they have: before the first plan named ("using Pro"),
+    or anywhere when said in the first person ("I'm subscribed to Gemini Pro")."""
+    for m in _BARE_PLAN.finditer(low):
+        if m.start() and (low[m.start() - 1].isalnum()):
+            continue  # inside a word ("improve", "maximum")
+        owns = _OWNS if m.start() < first_mention else _OWNS_FIRST_PERSON
+        if owns.search(low, max(0, m.start() - 30), m.start()):
             return m.group(1)
-    return best[1] if best else None
+    return None
 
 
 def find_plan(doc: Doc, named_provider: str | None = None) -> Found:
@@ -135,13 +165,31 @@ def find_plan(doc: Doc, named_provider: str | None = None) -> Found:
     return found
 
 
+# A form heading that asks for the plan: a short label or a question, the word "plan" or
+# "subscription" in it ("### Subscription", "What subscription do you have?"), not a
+# section title that happens to mention plans ("Pressure (% of each plan's own cap)").
+_PLAN_HEADING = re.compile(r"^(?:[^\s]+ ){0,3}(?:plan|subscription)\b[^%()]{0,30}$|^[^%]{0,60}\b(?:plan|subscription)\b[^%]{0,40}\?$")
+
+
+def _plan_field(doc: Doc) -> str | None:
+    for heading, value in doc.form.items():
+        if value and _is_plan_heading(heading):
+            return value
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _is_plan_heading(heading: str) -> bool:
+    return ("plan" in heading or "subscription" in heading) and _PLAN_HEADING.match(heading) is not None
+
+
 def _stated_plan(doc: Doc, named_provider: str | None) -> Found:
-    if v := normalize_plan(doc.form_value(*_PLAN_FORM)):
+    if v := normalize_plan(_plan_field(doc)):
         return v, "form"
     if v := normalize_plan(doc.env_value(*_PLAN_ENV)):
         return v, "env"
     if v := _plan_from_text(doc):
-        changed = _CHANGED_TO.findall(doc.low) if doc.has("ed to") else None
+        changed = _CHANGED_TO.findall(doc.low) if doc.has(*_CHANGE_VERBS) else None
         return (normalize_plan(changed[-1]) if changed else v), "text"
     if hint := _PLATFORM_PLAN.get(named_provider):
         return hint, "text"
@@ -176,7 +224,7 @@ _PROVIDER_TEXT = (
 )
 # An unticked template option ("- [ ] AWS Bedrock") names a provider the reporter does not use.
 _UNCHECKED = re.compile(r"\[ ?\][ \t]{0,4}(?:aws |google )?$")
-_PROVIDER_TEXT_GATE = ("bedrock", "vertex", "aiplatform", "openrouter", "copilot", "premium request", "google",
+_PROVIDER_TEXT_GATE = gate("bedrock", "vertex", "aiplatform", "openrouter", "copilot", "premium request", "google",
                        "oauth-personal", "code assist", "gemini", "ai studio", "generativelanguage")
 
 
@@ -193,6 +241,7 @@ def _explicit_provider(doc: Doc) -> Found:
     return NONE
 
 
+@lru_cache(maxsize=4096)  # field values repeat across reports ("Anthropic API", "macOS")
 def normalize_provider(raw: str | None) -> str | None:
     return _first_named(raw, _PROVIDER_VALUE)
 
@@ -203,7 +252,7 @@ def text_provider(doc: Doc, gateways=()) -> str | None:
         for name, rx in _PROVIDER_TEXT:
             if any(not _UNCHECKED.search(doc.low, max(0, m.start() - 12), m.start()) for m in rx.finditer(doc.low)):
                 return name
-    if any(g.search(doc.low) for g in gateways):
+    if any_match(gateways, doc.view):
         return "other"
     return None
 
@@ -223,24 +272,24 @@ def find_provider(doc: Doc, ev: Evidence, vendor: Vendor | None, taxonomy) -> Fo
     explicit = _explicit_provider(doc)
     if explicit[0] and explicit[0] != _FORM_DEFAULT:
         return explicit
+    if ev.plan is None and not ev.usage_related and not explicit[0]:
+        return NONE  # a generic crash (or a look-alike) says nothing about who serves the model
     if ev.named:
         return ev.named, "text"
     if explicit[0]:
         vendor = vendor or _ANTHROPIC
-    elif ev.plan is None and not ev.usage_related:
-        return NONE  # a generic crash says nothing about who serves the model
-    if vendor and (v := _vendor_offer(doc.low, ev.plan, ev.category, vendor, taxonomy)):
+    if vendor and (v := _vendor_offer(doc.view, ev.plan, ev.category, vendor, taxonomy)):
         return v, "text"
     return explicit
 
 
-def _vendor_offer(low: str, plan: str | None, category: str | None, vendor: Vendor, taxonomy) -> str | None:
+def _vendor_offer(text: Text, plan: str | None, category: str | None, vendor: Vendor, taxonomy) -> str | None:
     """The vendor's subscription or its API, by the plan, the limit hit and the wording."""
     if vendor.subscription == vendor.api:
         return vendor.api  # one offer: nothing to tell apart
-    if plan == "api" or any_match(taxonomy.api_cues, low):
+    if plan == "api" or any_match(taxonomy.api_cues, text):
         return vendor.api
-    if plan is not None or category in SUBSCRIPTION_ONLY or any_match(taxonomy.subscription_cues, low):
+    if plan is not None or category in SUBSCRIPTION_ONLY or any_match(taxonomy.subscription_cues, text):
         return vendor.subscription
     if category == "credit_balance_low":
         return vendor.api  # a credit balance only exists on pay-as-you-go billing

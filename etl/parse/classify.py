@@ -1,184 +1,93 @@
-"""Error category and usage flag, driven by a taxonomy kept in TOML."""
+"""Error category and usage flag of a report, by the rules of a taxonomy."""
 from __future__ import annotations
 
 import re
-import tomllib
-from dataclasses import dataclass, field
-from pathlib import Path
 
-from .vendors import Vendor, load_vendors
+from .literals import Text
+from .rules import any_match
+from .taxonomy import DEFAULT, DEFAULT_TAXONOMY, Category, Taxonomy, load_taxonomy
 
-DEFAULT_TAXONOMY = Path(__file__).with_name("taxonomy.toml")
-_META = set("\\.^$*+?{}[]|()")
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A regex with an optional literal gate: it only runs when the gate occurs
-    (so every gate must be a substring of every match)."""
-    gate: str | None
-    rx: re.Pattern
-
-    def search(self, low: str) -> bool:
-        return (self.gate is None or self.gate in low) and self.rx.search(low) is not None
+__all__ = ["DEFAULT", "DEFAULT_TAXONOMY", "Taxonomy", "classify", "is_usage_related", "load_taxonomy",
+           "quoted_category"]
 
 
-def literal_prefix(pattern: str) -> str | None:
-    """The longest literal every match of `pattern` contains (None if < 3 chars):
-    a cheap `in` test that skips the regex on most texts."""
-    runs, run, depth, i = [], [], 0, 0
-    while i < len(pattern):
-        ch = pattern[i]
-        nxt = pattern[i + 1] if i + 1 < len(pattern) else ""
-        if ch == "\\":
-            lit = nxt if nxt and not nxt.isalnum() else None  # `\.` is a dot; `\b`, `\d` are classes
-            step = 2
-        elif ch in _META:
-            lit, step = None, 1
-            depth += ch == "("
-            depth -= ch == ")"
-            if ch == "|" and depth == 0:
-                return None  # top-level alternation: no literal is required
-            if ch == "[":  # skip the class
-                step = pattern.find("]", i + 2) - i + 1 if pattern.find("]", i + 2) != -1 else 1
-        else:
-            lit, step = ch, 1
-        after = pattern[i + step:i + step + 1]
-        if lit is not None and depth == 0 and after not in ("?", "*", "{"):
-            run.append(lit)
-            if after == "+":
-                runs.append("".join(run))
-                run = []
-        else:
-            runs.append("".join(run))
-            run = []
-        i += step
-    runs.append("".join(run))
-    best = max(runs, key=len)
-    return best if len(best) >= 3 else None
-
-
-def compile_rules(patterns) -> tuple[Rule, ...]:
-    return tuple(Rule(literal_prefix(p), re.compile(p)) for p in patterns)
-
-
-def any_match(rules: tuple[Rule, ...], low: str) -> bool:
-    return any(r.search(low) for r in rules)
-
-
-@dataclass(frozen=True)
-class Category:
-    name: str
-    usage_related: bool
-    messages: tuple[Rule, ...] = ()
-    topics: tuple[Rule, ...] = ()
-    weak_topics: tuple[Rule, ...] = ()
-    unless: tuple[Rule, ...] = ()
-    error_types: frozenset[str] = frozenset()
-    http_statuses: frozenset[int] = frozenset()
-    refined_by: tuple[str, ...] = ()
-
-    def quotes(self, low: str) -> bool:
-        return any_match(self.messages, low) and not any_match(self.unless, low)
-
-
-@dataclass(frozen=True)
-class Taxonomy:
-    categories: tuple[Category, ...]
-    usage_patterns: tuple[Rule, ...] = ()
-    lookalikes: tuple[Rule, ...] = ()
-    fallback: str = "other"
-    by_name: dict = field(default_factory=dict, compare=False)
-    vendors: tuple[Vendor, ...] = ()
-    gateways: tuple[Rule, ...] = ()
-    api_cues: tuple[Rule, ...] = ()
-    subscription_cues: tuple[Rule, ...] = ()
-
-
-def _category(c: dict) -> Category:
-    return Category(
-        name=c["name"], usage_related=bool(c.get("usage_related", True)),
-        messages=compile_rules(c.get("messages", ())), topics=compile_rules(c.get("topics", ())),
-        weak_topics=compile_rules(c.get("weak_topics", ())), unless=compile_rules(c.get("unless", ())),
-        error_types=frozenset(t.lower() for t in c.get("error_types", ())),
-        http_statuses=frozenset(int(s) for s in c.get("http_statuses", ())),
-        refined_by=tuple(c.get("refined_by", ())),
-    )
-
-
-def load_taxonomy(path: str | None = None) -> Taxonomy:
-    """Read a taxonomy TOML file (default: the one shipped beside this module)."""
-    with open(path or DEFAULT_TAXONOMY, "rb") as fh:
-        data = tomllib.load(fh)
-    cats = tuple(_category(c) for c in data.get("category", ()))
-    usage = data.get("usage", {})
-    return Taxonomy(categories=cats, usage_patterns=compile_rules(usage.get("patterns", ())),
-                    lookalikes=compile_rules(usage.get("lookalikes", ())),
-                    fallback=data.get("fallback", "other"), by_name={c.name: c for c in cats},
-                    vendors=load_vendors(data.get("vendor", ())),
-                    **_provider_cues(data.get("provider", {})))
-
-
-def _provider_cues(table: dict) -> dict:
-    return {k: compile_rules(table.get(k, ())) for k in ("gateways", "api_cues", "subscription_cues")}
-
-
-DEFAULT = load_taxonomy()
-
-
-def _first(cats: tuple[Category, ...], attr: str, low: str, whole: str | None = None) -> Category | None:
-    """The first category (file order) with a rule of kind `attr` matching `low`;
-    `unless` vetoes are looked up in the `whole` report (a title has no payload).
-    A tight loop: this is the hot path of the whole parser."""
-    for cat in cats:
-        for rule in getattr(cat, attr):
-            if (rule.gate is None or rule.gate in low) and rule.rx.search(low):
-                if attr != "messages" or not any_match(cat.unless, whole or low):
-                    return cat
-                break
+def _first(taxonomy: Taxonomy, kind: str, text: Text, whole: Text | None = None) -> Category | None:
+    """The first category (file order) with a rule of `kind` matching `text`; `unless`
+    vetoes are looked up in the `whole` report (a title has no payload)."""
+    vetoed = None
+    for cat, rule in taxonomy.candidates(kind, text.present):
+        if cat is vetoed or not rule.matches(text.low):
+            continue
+        if kind != "messages" or not any_match(cat.unless, whole or text):
+            return cat
+        vetoed = cat
     return None
 
 
 def quoted_category(low: str, taxonomy: Taxonomy) -> str | None:
-    """The category of an error message the text quotes, if any."""
-    cat = _first(taxonomy.categories, "messages", low)
+    """The category of an error message the lower-cased text quotes, if any."""
+    cat = _first(taxonomy, "messages", taxonomy.scan(low)[0])
     return cat.name if cat else None
 
 
-def _refine(cat: Category, low: str, taxonomy: Taxonomy) -> str:
+def _refine(cat: Category, text: Text, taxonomy: Taxonomy) -> str:
     """A generic hit ("usage limit reached") gives way to a specific one the
     body quotes ("5-hour limit reached")."""
-    for name in cat.refined_by:
-        other = taxonomy.by_name.get(name)
-        if other is not None and other.quotes(low):
-            return name
-    return cat.name
+    if not cat.refined_by:
+        return cat.name
+    quoted: dict[str, bool] = {}
+    for other, rule in taxonomy.candidates("messages", text.present):
+        if other.name in cat.refined_by and other.name not in quoted and rule.matches(text.low):
+            quoted[other.name] = not any_match(other.unless, text)
+    return next((name for name in cat.refined_by if quoted.get(name)), cat.name)
 
 
-def classify(title: str, low: str, error_type: str | None, http_status: int | None, taxonomy: Taxonomy) -> str:
+def classify(title: Text, text: Text, error_type: str | None, http_status: int | None, taxonomy: Taxonomy,
+             labels: list[str] | tuple = ()) -> str:
     """The report's category (see the taxonomy file for the order of evidence).
-    `title` and `low` are lower-cased; `low` is title + body."""
-    cats = taxonomy.categories
-    for text in (title, low):
-        if cat := _first(cats, "messages", text, low):
-            return _refine(cat, low, taxonomy)
+    `title` and `text` (title + body) are scanned lower-cased texts; `labels` lower-cased."""
+    if cat := _first(taxonomy, "messages", title, text):
+        return _refine(cat, text, taxonomy)
     etype = (error_type or "").lower()
-    for cat in cats:
+    for cat in taxonomy.categories:
         if etype and etype in cat.error_types:
-            return cat.name
-    for cat in cats:
+            return _refine(cat, text, taxonomy)
+    if cat := _first(taxonomy, "messages", text, text):
+        return _refine(cat, text, taxonomy)
+    for cat in taxonomy.categories:
         if http_status in cat.http_statuses:
             return cat.name
-    for attr, text in (("topics", title), ("topics", low), ("weak_topics", low)):
-        if cat := _first(cats, attr, text):
-            return cat.name
+    if not taxonomy.is_request(title.low, labels):
+        return _complaint(title, text, taxonomy)
     return taxonomy.fallback
 
 
-def is_usage_related(low: str, category: str, taxonomy: Taxonomy) -> bool:
+def _complaint(title: Text, text: Text, taxonomy: Taxonomy) -> str:
+    """What the reporter complains about: topics (title, then text), then weak topics
+    — outside headings (template questions such as "What subscription do you have?")
+    and only when no look-alike (memory leak, CPU usage) explains the report."""
+    for part in (title, text):
+        if cat := _first(taxonomy, "topics", part):
+            return cat.name
+    if any_match(taxonomy.lookalikes, text):
+        return taxonomy.fallback
+    cat = _first(taxonomy, "weak_topics", _prose(text))
+    return cat.name if cat else taxonomy.fallback
+
+
+_HEADING = re.compile(r"\n#{1,6}[ \t][^\n]{0,300}")  # a newline first: a fast literal scan
+
+
+def _prose(text: Text) -> Text:
+    """The text without markdown headings: an issue form's questions ("What subscription
+    do you have?") are template text, not the reporter's words."""
+    return text._replace(low=_HEADING.sub("\n", "\n" + text.low)) if "#" in text.low else text
+
+
+def is_usage_related(text: Text, category: str, taxonomy: Taxonomy) -> bool:
     cat = taxonomy.by_name.get(category)
     if cat is not None and category != taxonomy.fallback:
         return cat.usage_related
-    if any_match(taxonomy.lookalikes, low):
+    if any_match(taxonomy.lookalikes, text):
         return False
-    return any_match(taxonomy.usage_patterns, low)
+    return any_match(taxonomy.usage_patterns, _prose(text))

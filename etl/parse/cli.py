@@ -6,9 +6,6 @@ from typing import TextIO
 
 from .report import FIELDS, parse_issue
 
-OUTPUT_KEYS = ("repo", "number") + FIELDS
-
-
 def parse_line(line: str) -> dict:
     """One input line → its output object (raises ValueError on bad input)."""
     issue = json.loads(line)

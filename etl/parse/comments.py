@@ -89,19 +89,26 @@ def merge_comment_evidence(rep: dict, comments: list, taxonomy: Taxonomy | None 
                 found = parse_doc(make_doc("", body, None, repo), taxonomy)
             except Exception:  # noqa: BLE001 - one odd comment must not lose the issue
                 continue
-            _fill_from(rep, found, taxonomy)
+            _fill_from(rep, found, taxonomy, _quotes_error(body, found, taxonomy))
     return rep
+
+
+def _quotes_error(body: str, found: dict, taxonomy: Taxonomy) -> bool:
+    """Does the comment quote an error (a client message, an error type or status)?
+    Only then is its category the issue's: topics in a comment are discussion."""
+    return bool(found["http_status"] or found["error_type"]) or quoted_category(body.lower()[:60_000], taxonomy) is not None
 
 
 def _lacks_error_evidence(rep: dict, taxonomy: Taxonomy) -> bool:
     return rep["error_category"] == taxonomy.fallback or any(rep[f] is None for f in _FROM_COMMENTS)
 
 
-def _fill_from(rep: dict, found: dict, taxonomy: Taxonomy) -> None:
+def _fill_from(rep: dict, found: dict, taxonomy: Taxonomy, quotes_error: bool) -> None:
     prov = rep["provenance"]
     for f in _FROM_COMMENTS:
         if rep[f] is None and found[f] is not None:
             rep[f], prov[f] = found[f], "comment"
     if rep["error_category"] == taxonomy.fallback and found["error_category"] != taxonomy.fallback:
-        rep["error_category"], prov["error_category"] = found["error_category"], "comment"
+        if quotes_error:
+            rep["error_category"], prov["error_category"] = found["error_category"], "comment"
         rep["is_usage_related"] = rep["is_usage_related"] or found["is_usage_related"]

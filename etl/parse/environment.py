@@ -8,8 +8,10 @@ report well under a millisecond.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .document import Doc
+from .literals import gate
 from .sections import is_placeholder
 
 Found = tuple[object, str | None]
@@ -26,7 +28,7 @@ _NOT_CLIENT = ("node", "python", "vs code", "vscode", "ide", "os version", "oper
 _PRODUCT_KEYS = ("claude code", "claude cli", "codex", "codex cli", "gemini cli", "qwen code", "opencode",
                  "kilo code", "cline", "roo code", "aider", "copilot cli", "cli", "claude-code")
 # Free text: find every x.y.z once, then judge it by the words around it.
-_VERSION_CANDIDATE = re.compile(r"(?<![\w.])v?(\d{1,3}\.\d{1,4}\.\d{1,12}" + _SUFFIX + r")(?![\w.]{0,1}\d)")
+_VERSION_CANDIDATE = re.compile(r"(\d{1,3}\.\d{1,4}\.\d{1,12}" + _SUFFIX + r")(?![\w.]{0,1}\d)")
 _VERSION_BEFORE = (
     re.compile(r"(?:claude[ -]code|codex(?:[ -]cli)?|gemini[ -]cli|qwen[ -]code|opencode|\bcli|version|\bver\.?)[ \t:(]{1,3}$"),
     re.compile(r"(?:^|[\s(])$"),  # `v2.1.4`: only with the v
@@ -35,6 +37,7 @@ _VERSION_BEFORE = (
 )
 _VERSION_AFTER = re.compile(r"[ \t]{0,3}\((?:claude code|codex)\)")
 _STACK_VERSION = re.compile(r"(?:claude-code|codex|gemini-cli)[/@](\d{1,3}\.\d{1,4}\.\d{1,6})\b")
+_STACK_CLIENTS = gate("claude-code", "codex", "gemini-cli")
 # "v22.15.1" after node, "python 3.12.1": versions of something else.
 _FOREIGN = re.compile(r"(?:node(?:\.js)?|nodejs|python|npm|git|vs ?code|bun|macos|windows|ubuntu|darwin|"
                       r"kernel|linux|chrome|electron|ios|android|cursor|jetbrains|pycharm|intellij)[ \t:/@(]{0,3}$")
@@ -54,12 +57,15 @@ def normalize_version(raw: str | None) -> str | None:
 
 def _env_version(doc: Doc) -> str | None:
     for key, value in doc.env.items():
-        if any(x in key for x in _NOT_CLIENT):
-            continue
-        if "version" in key or key in _PRODUCT_KEYS:
-            if v := normalize_version(value):
-                return v
+        if _is_client_version_key(key) and (v := normalize_version(value)):
+            return v
     return None
+
+
+@lru_cache(maxsize=4096)
+def _is_client_version_key(key: str) -> bool:
+    """A label that gives the client's version (labels repeat across reports: cached)."""
+    return not any(x in key for x in _NOT_CLIENT) and ("version" in key or key in _PRODUCT_KEYS)
 
 
 def _text_version(doc: Doc) -> Found:
@@ -67,10 +73,14 @@ def _text_version(doc: Doc) -> Found:
     `version 2.1.4`, `v2.1.4`, `2.1.4 (Claude Code)`)."""
     low = doc.low
     for m in _VERSION_CANDIDATE.finditer(low):
-        before = low[max(0, m.start() - 16):m.start()]
-        if _FOREIGN.search(before) or _DESKTOP_BUILD.match(low, m.start(1)):
+        start = m.start()
+        has_v = start > 0 and low[start - 1] == "v"
+        start -= has_v
+        if start and (low[start - 1].isalnum() or low[start - 1] in "._"):
+            continue  # part of a longer token ("1.2.3.4", "abc1.2.3")
+        before = low[max(0, start - 16):start]
+        if _FOREIGN.search(before) or _DESKTOP_BUILD.match(low, m.start()):
             continue
-        has_v = m.start(1) > m.start()
         if (_VERSION_AFTER.match(low, m.end()) or _VERSION_BEFORE[0].search(before)
                 or (has_v and _VERSION_BEFORE[1].search(before)) or _VERSION_BEFORE[2].search(before)):
             return m.group(1), "text"
@@ -86,7 +96,7 @@ def find_version(doc: Doc) -> Found:
     found = _text_version(doc)
     if found[0]:
         return found
-    if m := _STACK_VERSION.search(doc.low):
+    if doc.has(*_STACK_CLIENTS) and (m := _STACK_VERSION.search(doc.low)):
         return m.group(1), "stack"
     return NONE
 
@@ -108,6 +118,7 @@ _PATH_OS = (
 )
 
 
+@lru_cache(maxsize=4096)  # field values repeat across reports ("Anthropic API", "macOS")
 def normalize_os(raw: str | None) -> str | None:
     if not raw or is_placeholder(raw):
         return None
@@ -129,11 +140,14 @@ _OS_TEXT_WORDS = (
 )
 
 
+gate(*(w for _os, words in _OS_TEXT_WORDS for w in words), "wsl")
+
+
 def _os_from_text(doc: Doc) -> str | None:
     """The first OS family (in priority order) named as a whole word."""
     low = doc.low
     for name, words in _OS_TEXT_WORDS:
-        if any(_has_word(low, w) for w in words):
+        if doc.has(*words) and any(_has_word(low, w) for w in words):
             return name
     return None
 
@@ -199,7 +213,7 @@ def find_terminal(doc: Doc) -> Found:
 _MODEL = re.compile(
     r"\b((?:claude-)?(?:opus|sonnet|haiku)[- ]?\d(?:[.-]\d)?(?:-\d{8})?|claude-[\w.-]{3,40}"
     r"|gpt-[\w.-]{1,30}|o[134](?:-mini|-pro)?|gemini-[\w.-]{2,40}|codex-mini[\w.-]{0,20})\b")
-_MODEL_GATE = ("opus", "sonnet", "haiku", "claude-", "gpt-", "o1", "o3", "o4", "gemini-", "codex-mini")
+_MODEL_GATE = gate("opus", "sonnet", "haiku", "claude-", "gpt-", "o1", "o3", "o4", "gemini-", "codex-mini")
 
 
 def find_model(doc: Doc) -> Found:
@@ -209,6 +223,9 @@ def find_model(doc: Doc) -> Found:
     raw = doc.env_value("model")
     if raw and not is_placeholder(raw):
         return raw[:80], "env"
-    if doc.has(*_MODEL_GATE) and (m := _MODEL.search(doc.low)):
-        return m.group(1), "text"
+    if doc.has(*_MODEL_GATE):
+        low = doc.low  # every match starts with a gate word: search from the first one
+        first = min((at for at in map(low.find, _MODEL_GATE) if at != -1), default=0)
+        if m := _MODEL.search(low, first):
+            return m.group(1), "text"
     return NONE

@@ -60,13 +60,18 @@ def _status_rule(low: str, start: int, end: int, code: int, limit: int) -> int |
 
 # ---------------------------------------------------------------- error type
 _KEYS = ("type", "code", "status", "errorcode", "error_type", "reason")
-_TYPE_VALUE = re.compile(
-    r"(?:type|code|status|errorCode|error_type|reason)\\{0,3}[\"']?\s{0,3}:\s{0,3}\\{0,3}[\"']"
-    r"([A-Za-z][A-Za-z_]{2,40})\\{0,3}[\"']")
-_TYPE_TEXT = re.compile(
-    r"\b([a-z]{2,20}(?:_[a-z]{2,20}){0,3}_error|insufficient_quota|rate_limit_exceeded|"
-    r"RESOURCE_EXHAUSTED|UNAVAILABLE|ThrottlingException|ServiceUnavailableException|"
-    r"ModelNotReadyException|TooManyRequestsException|[A-Z][a-z]{2,12}(?:[A-Z][a-z]{1,12}){0,3}LimitError)\b")
+# A payload value ("type": "rate_limit_error"), found from its colon (a cheap anchor)
+# and kept when the key before the colon names an error type.
+_TYPE_VALUE = re.compile(r":\s{0,3}\\{0,3}[\"']([A-Za-z][A-Za-z_]{2,40})\\{0,3}[\"']")
+_TYPE_KEY = re.compile(r"(?:type|code|status|errorcode|error_type|reason)\\{0,3}[\"']?\s{0,3}$", re.I)
+# A type written in prose, found from literal anchors (a full scan with `\b` first
+# is slow): "rate_limit_error", the named types, "FreeUsageLimitError".
+_SNAKE_END = re.compile(r"_error\b")
+_SNAKE_HEAD = re.compile(r"[a-z]{2,20}(?:_[a-z]{2,20}){0,3}$")
+_NAMED_TYPE = re.compile(r"(?:insufficient_quota|rate_limit_exceeded|RESOURCE_EXHAUSTED|UNAVAILABLE|ThrottlingException|"
+                         r"ServiceUnavailableException|ModelNotReadyException|TooManyRequestsException)\b")
+_CAMEL_END = re.compile(r"LimitError\b")
+_CAMEL_HEAD = re.compile(r"[A-Z][a-z]{2,12}(?:[A-Z][a-z]{1,12}){0,3}$")
 _TYPE_TEXT_GATE = ("_error", "insufficient_quota", "rate_limit_exceeded", "resource_exhausted", "unavailable",
                    "exception", "limiterror")
 _NOT_TYPES = {"error", "errors", "tokens", "requests", "message", "text", "object", "invalid",
@@ -82,13 +87,28 @@ def find_error_type(text: str, low: str) -> Found:
     """The first machine error type written as a payload value, else in text."""
     if ":" in text and any(k in low for k in _KEYS):
         for m in _TYPE_VALUE.finditer(text):
-            if _is_error_type(m.group(1)):
+            if _TYPE_KEY.search(text, max(0, m.start() - 24), m.start()) and _is_error_type(m.group(1)):
                 return m.group(1), "payload"
     if any(g in low for g in _TYPE_TEXT_GATE):
-        for m in _TYPE_TEXT.finditer(text):
-            if m.group(1).lower() not in _NOT_TYPES:
-                return m.group(1), "text"
+        for value in _text_types(text):
+            if value.lower() not in _NOT_TYPES:
+                return value, "text"
     return None, None
+
+
+def _text_types(text: str) -> list[str]:
+    """Error types written in prose, in text order."""
+    found = [(m.start(), m.group()) for m in _NAMED_TYPE.finditer(text) if _starts_word(text, m.start())]
+    for end_rx, head_rx in ((_SNAKE_END, _SNAKE_HEAD), (_CAMEL_END, _CAMEL_HEAD)):
+        for m in end_rx.finditer(text):
+            head = head_rx.search(text, max(0, m.start() - 84), m.start())
+            if head is not None and _starts_word(text, head.start()):
+                found.append((head.start(), text[head.start():m.end()]))
+    return [value for _pos, value in sorted(found)]
+
+
+def _starts_word(text: str, pos: int) -> bool:
+    return pos == 0 or not (text[pos - 1].isalnum() or text[pos - 1] == "_")
 
 
 def _is_error_type(value: str) -> bool:

@@ -32,6 +32,7 @@ def parse_issue(title: str | None, body: str | None, labels: list[str] | None = 
 
 
 def parse_doc(doc: Doc, taxonomy: Taxonomy) -> dict:
+    doc.scan(taxonomy)
     found: dict[str, tuple] = {}
     found["version"] = env.find_version(doc)
     found["os"] = env.find_os(doc)
@@ -45,8 +46,8 @@ def parse_doc(doc: Doc, taxonomy: Taxonomy) -> dict:
 def finish(doc: Doc, found: dict[str, tuple], taxonomy: Taxonomy) -> dict:
     """Derived fields (category, plan, provider, usage flag, signature) and provenance."""
     etype, status = found["error_type"][0], found["http_status"][0]
-    category = classify(doc.title.lower(), doc.low, etype, status, taxonomy)
-    usage = is_usage_related(doc.low, category, taxonomy)
+    category = classify(doc.title_view, doc.view, etype, status, taxonomy, doc.labels)
+    usage = is_usage_related(doc.view, category, taxonomy)
     named = account.text_provider(doc, taxonomy.gateways)
     found["error_category"] = (category, "text")
     found["plan"] = account.find_plan(doc, named)
@@ -54,7 +55,7 @@ def finish(doc: Doc, found: dict[str, tuple], taxonomy: Taxonomy) -> dict:
     vendor = vendor_of(doc.low, doc.repo, taxonomy.vendors)
     found["provider"] = account.find_provider(doc, evidence, vendor, taxonomy)
     found["is_usage_related"] = (usage, "text")
-    found["signature"] = (make_signature(doc.text, etype, status, doc.low), "text")
+    found["signature"] = (make_signature(doc, etype, status), "text")
     out = {f: found.get(f, (None, None))[0] for f in FIELDS}
     out["provenance"] = {f: src for f, (val, src) in found.items() if val is not None and src}
     return out

@@ -15,12 +15,14 @@ MAX_LINE = 2_000
 
 _HEADING = re.compile(r"^#{2,4}[ \t]{1,4}(.{1,160}?)[ \t]*#*[ \t]*$")
 _FENCE = re.compile(r"^[ \t]{0,3}(?:`{3,}|~{3,})")
+_FENCE_START = ("`", "~", " ", "\t")
 _ENV_LINE = re.compile(
     r"^[ \t]{0,8}(?:[-*+•][ \t]{1,4}|[│|][ \t]{0,4})?(?:\*\*)?"
-    r"([A-Za-z][A-Za-z0-9 ()/._-]{0,40}?)(?:\*\*)?[ \t]{0,4}:(?:\*\*)?[ \t]{0,8}(.{0,300}?)[ \t]*$"
+    r"([A-Za-z][A-Za-z0-9 ()/._-]{0,40})(?:\*\*)?[ \t]{0,4}:(?:\*\*)?[ \t]{0,8}(.{0,300})$"  # greedy: values are stripped
 )
 # Gemini's `/about` box: "│ CLI Version              0.1.4      │"
 _BOX_LINE = re.compile(r"^[ \t]{0,4}(?:[│|][ \t]{0,4})?([A-Za-z][A-Za-z ]{1,30}?)[ \t]{2,80}(\S.{0,200}?)[ \t]*[│|]?[ \t]*$")
+_LABEL_END = 64  # a label's colon (or a box line's gap) comes before this column
 # A checked box under a labelled line answers it: "- Platform (select one):" then "  - [x] AWS Bedrock".
 _CHECKED = re.compile(r"^[ \t]{0,8}[-*+][ \t]{1,4}\[[ \t]{0,2}[xX][ \t]{0,2}\][ \t]{0,4}(.{1,200}?)[ \t]*$")
 _UNCHECKED = re.compile(r"^[ \t]{0,8}[-*+][ \t]{1,4}\[[ \t]{0,2}\]")
@@ -36,32 +38,35 @@ def clip(text: str | None, limit: int = MAX_SCAN) -> str:
     return text[:limit] if len(text) > limit else text
 
 
-def lines(text: str) -> list[str]:
-    """Lines, each capped so one pathological line cannot dominate."""
-    return [ln[:MAX_LINE] for ln in text.splitlines()]
+def structure(text: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(issue-form sections, labelled lines) of a body, in one pass over its lines.
 
-
-def form_sections(text: str | list[str]) -> dict[str, str]:
-    """`### Heading` → content (code fences stripped), for issue-form templates.
-
-    Headings inside code fences are content, not new sections."""
-    out: dict[str, str] = {}
-    key, buf, in_fence = None, [], False
-    for ln in lines(text) if isinstance(text, str) else text:
-        head = ln[:4].lstrip()[:1]
-        if head in ("`", "~") and _FENCE.match(ln):
+    Sections: `### Heading` → content (code fences stripped); headings inside code
+    fences are content. Labelled lines: `- Platform: darwin`, `OS: Windows 10`,
+    `│ OS   darwin`, and checkbox answers under an empty label; keys lower-cased,
+    the first occurrence wins (templates come first)."""
+    form: dict[str, str] = {}
+    env: dict[str, str] = {}
+    key, buf, in_fence, asked = None, [], False, None
+    all_lines = text.splitlines()
+    if len(text) > MAX_LINE:  # one pathological line must not dominate
+        all_lines = [ln[:MAX_LINE] for ln in all_lines]
+    for ln in all_lines:
+        head = ln[:1]  # a heading starts the line; a fence may be indented by up to 3 blanks
+        if head in _FENCE_START and _FENCE.match(ln):
             in_fence = not in_fence
-            continue
-        m = None if in_fence or head != "#" else _HEADING.match(ln)
-        if m:
+        elif head == "#" and not in_fence and (m := _HEADING.match(ln)):
             if key is not None:
-                out.setdefault(key, _section_value(buf))
+                form.setdefault(key, _section_value(buf))
             key, buf = m.group(1).strip().strip("*").strip().lower(), []
+            continue
         elif key is not None:
             buf.append(ln)
+        if asked or ":" in ln or "  " in ln:
+            asked = _env_line(ln, env, asked)  # only lines that can hold a label or an answer
     if key is not None:
-        out.setdefault(key, _section_value(buf))
-    return out
+        form.setdefault(key, _section_value(buf))
+    return form, env
 
 
 def _section_value(buf: list[str]) -> str:
@@ -69,32 +74,30 @@ def _section_value(buf: list[str]) -> str:
     return "" if _NO_RESPONSE.match(value) else value
 
 
-def env_lines(text: str | list[str]) -> dict[str, str]:
-    """Labelled lines (`- Platform: darwin`, `OS: Windows 10`, `│ OS   darwin`), and
-    checkbox answers under an empty label.
+def _env_line(ln: str, env: dict[str, str], asked: str | None) -> str | None:
+    """Record a labelled line (or a checkbox answer to the `asked` label) in `env`;
+    the label whose checkbox options may follow."""
+    if asked and (m := _CHECKED.match(ln)):
+        env.setdefault(asked, m.group(1).strip())
+        return None
+    if asked and _UNCHECKED.match(ln):
+        return asked
+    if (m := _labelled(ln)) is None:
+        return None
+    key = " ".join(_KEY_HINT.sub("", m.group(1)).lower().split())
+    value = m.group(2).strip().strip("`*").strip()
+    if value and not _NO_RESPONSE.match(value):
+        env.setdefault(key, value)
+    return None if value else key
 
-    Keys are lower-cased; the first occurrence wins (templates come first)."""
-    out: dict[str, str] = {}
-    asked = None  # the label whose checkbox options follow
-    for ln in lines(text) if isinstance(text, str) else text:
-        if asked and (m := _CHECKED.match(ln)):
-            out.setdefault(asked, m.group(1).strip())
-            continue
-        if asked and _UNCHECKED.match(ln):
-            continue
-        asked = None
-        if len(ln) > 400 or (":" not in ln and "  " not in ln) or ln.startswith(("    at ", "\tat ")):
-            continue
-        m = _ENV_LINE.match(ln) or _BOX_LINE.match(ln)
-        if not m:
-            continue
-        key = " ".join(_KEY_HINT.sub("", m.group(1)).lower().split())
-        value = m.group(2).strip().strip("`*").strip()
-        if value and not _NO_RESPONSE.match(value):
-            out.setdefault(key, value)
-        elif not value:
-            asked = key
-    return out
+
+def _labelled(ln: str) -> re.Match | None:
+    """A labelled or box line; cheap tests first (a label is short, stack frames are not labels)."""
+    if len(ln) > 400 or ln.startswith(("    at ", "\tat ")):
+        return None
+    if ln.find(":", 0, _LABEL_END) != -1 and (m := _ENV_LINE.match(ln)):
+        return m
+    return _BOX_LINE.match(ln) if ln.find("  ", 0, _LABEL_END) != -1 else None
 
 
 def is_placeholder(value: str | None) -> bool:

@@ -1,66 +1,168 @@
 """Error-tracker style fingerprint of the error message a report quotes.
 
-Volatile parts (ids, uuids, timestamps, amounts, reset times, numbers with
-units, paths, urls) become placeholders so equal errors group together.
+The message comes from the error itself — a payload's `message`, the report's
+error/log section, or a client error line quoted in the text — never from a
+heading, a label or template text. Volatile parts (ids, uuids, timestamps,
+dates, amounts, reset times, numbers with units, paths, urls) become
+placeholders so equal errors group together.
 """
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from .document import Doc
+from .literals import gate
 
 MAX_SIGNATURE = 160
+_RAW_CAP = 400  # raw text enough for MAX_SIGNATURE once placeholders have shortened it
 
-# Where to find the message, most specific first.
-_MESSAGE_SOURCES = (
-    ("message", re.compile(r"message\\{0,3}[\"']\s{0,3}:\s{0,3}\\{0,3}[\"'](.{4,400}?)\\{0,3}[\"']\s{0,3}[,}]")),
-    ("message:", re.compile(r"\bmessage:\s{0,3}'(.{4,400}?)'")),
-    ("rror", re.compile(r"Error\s{0,2}:?\s{0,2}(?:\(|\d{3}\s{0,2})?([A-Za-z][^\n{}\[\]]{8,300})")),
-    ("limit", re.compile(r"((?:Claude (?:AI |Max |Pro )?|Codex )?(?:usage|session|weekly) limit (?:reached|hit)[^\n]{0,200})", re.I)),
-    ("you", re.compile(r"(You(?:'|’)ve hit your [^\n]{3,200}|You(?:'|’)re out of [^\n]{3,200}|Credit balance is too low[^\n]{0,200})", re.I)),
+# A payload's message: JSON (quotes escaped up to three times) or a JS object dump.
+_PAYLOAD = (
+    re.compile(r"message\\{0,3}[\"']\s{0,3}:\s{0,3}\\{0,3}[\"'](.{4,400}?)\\{0,3}[\"']\s{0,3}[,}]"),
+    re.compile(r"message:\s{0,3}'(.{4,400}?)'"),
+    re.compile(r"message\\{0,3}\"\s{0,3}:\s{0,3}\\{0,3}\"([^\"\\\n]{4,400})"),  # a truncated payload
 )
+# Client error lines, on the lower-cased text (each starts with a literal, so each
+# search is a fast scan): "API Error: …", "RateLimitError: …", "[Error]: …",
+# "Error message: …", "API Error (429 …)" and the usage-limit notices clients print
+# without an "Error" prefix. The earliest match is the message.
+_ERROR_LINES = (
+    ("error", re.compile(r"error(?: message| details)?\]?\**:\**[ \t]{0,3}(?:\d{3}\b[ \t—–:-]{0,4})?([^\n]{3,300})")),
+    ("api error", re.compile(r"api error[ \t]{0,2}\(([^\n]{3,300})")),
+    ("limit", re.compile(r"(?:usage|session|weekly) limit (?:reached|hit)[^\n]{0,200}")),
+    ("you", re.compile(r"you(?:'|’)(?:ve hit (?:your|a) [^\n]{3,200}|re out of [^\n]{3,200})")),
+    ("credit balance", re.compile(r"credit balance (?:is )?too low[^\n]{0,200}")),
+    ("rate limit", re.compile(r"rate limit (?:reached|exceeded)[^\n]{0,200}")),
+    ("request rejected", re.compile(r"request rejected \(\d{3}\)[^\n]{0,200}")),
+    ("stream disconnected", re.compile(r"stream disconnected before completion[^\n]{0,200}")),
+    ("error occurred", re.compile(r"an error occurred while processing[^\n]{0,200}")),
+)
+_LINE_SPAN = 400  # longer than any match of _ERROR_LINES
+# Who printed a limit notice, written before it ("Claude AI usage limit reached").
+_LIMIT_OWNER = re.compile(r"(?:claude (?:ai |max |pro )?|codex |opus |5[- ]?h(?:ou)?rs? |daily |monthly )$")
+_LINE_GATE = gate("api error", "limit", "you've", "you’ve", "you're", "you’re", "credit balance",
+                  "rate limit", "request rejected", "stream disconnected")
+# A section of an issue form that holds the error output ("Error Messages/Logs", "Relevant logs").
+_ERROR_HEADING = re.compile(r"\b(?:errors?|logs?)\b")
+# A line of such a section that names a failure (free-form pastes have no fixed shape).
+_FAILURE_WORDS = re.compile(
+    r"error|limit|fail|denied|invalid|unable|cannot|can't|not (?:available|found|allowed|supported|enabled)"
+    r"|exceeded|expired|too (?:low|many|long)|unavailable|overloaded|required|reached|refused|timed? ?out"
+    r"|disabled|only available|unauthori[sz]ed|forbidden|exception|\b[45]\d\d\b")
+_NOT_AN_ERROR = re.compile(r"^(?:none\b|n/?a\b|no (?:error|message|output|logs?)\b|nothing\b|-+$)")
+_OUTPUT_MARK = re.compile(r"^[\s⎿>■✕✗⏺●•*`-]{0,12}")  # terminal/markdown decoration before a line
 
+
+def extract_message(doc: Doc) -> str | None:
+    """The quoted error message, most specific source first."""
+    if doc.has("message"):
+        for rx in _PAYLOAD:
+            if m := rx.search(doc.text):
+                return m.group(1)
+    for heading, section in doc.form.items():
+        if section and _is_error_heading(heading) and (found := _section_message(section)):
+            return found
+    if "error" not in doc.low and not doc.has(*_LINE_GATE):  # "RateLimitError:" holds it mid-word
+        return None
+    start = len(doc.title) + 1  # the body first: a title paraphrases more often than it quotes
+    return _line_message(doc.body, doc.low[start:]) or _line_message(doc.title, doc.low[:start - 1])
+
+
+def _section_message(section: str) -> str | None:
+    """An error line of the form's error section, else its first line naming a failure."""
+    section = section[:8000]
+    low = section.lower()
+    if found := _line_message(section, low):
+        return found
+    for m in _FAILURE_WORDS.finditer(low):
+        start = low.rfind("\n", 0, m.start()) + 1
+        end = low.find("\n", m.end())
+        line = _OUTPUT_MARK.sub("", section[start:end if end != -1 else len(section)]).strip()
+        if not _NOT_AN_ERROR.match(line.lower()):
+            return line[:300]
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _is_error_heading(heading: str) -> bool:
+    return _ERROR_HEADING.search(heading) is not None  # headings repeat: issue templates
+
+
+def _line_message(text: str, low: str) -> str | None:
+    """The first client error line (as written when lower-casing kept the offsets)."""
+    best, end = None, len(low)
+    for literal, rx in _ERROR_LINES:
+        if literal in low and (m := rx.search(low, 0, end)) and (best is None or m.start() < best.start()):
+            best, end = m, min(end, m.start() + _LINE_SPAN)  # an earlier line fits before `end`
+    if best is None:
+        return None
+    start, end = best.span(best.lastindex or 0)
+    if best.lastindex is None and (owner := _LIMIT_OWNER.search(low, max(0, start - 20), start)):
+        start = owner.start()
+    src = text if len(text) == len(low) else low
+    message = _unquote(src, start, src[start:end]).strip(" \t`*")
+    return None if message[:1] in ("{", "[", "") else message  # a payload we could not read
+
+
+def _unquote(text: str, start: int, message: str) -> str:
+    """A message quoted in prose ("it said “X” and stopped") ends at its closing quote."""
+    before = text[text.rfind("\n", 0, start) + 1:start]
+    for opening, closing in (('"', '"'), ("“", "”"), ("`", "`")):
+        if opening == closing:
+            opened = before.count(opening) % 2 == 1
+        else:
+            opened = before.count(opening) > before.count(closing)
+        if opened and (end := message.find(closing)) > 0:
+            return message[:end]
+    return message
+
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?"
+_DIGIT = "0-9"  # a replacement that only applies to text with a digit
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# (what the text must contain for the rule to apply, rule, placeholder), in order.
 _REPLACEMENTS = (
-    (re.compile(r"https?://[^\s\"'<>)\]]{1,300}"), "<url>"),
-    (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I), "<uuid>"),
-    (re.compile(r"\b(?:req|msg|toolu|call|chatcmpl|resp|org|sess|log|run|file)[-_][A-Za-z0-9_-]{4,80}"), "<id>"),
-    (re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?(?:\s{0,2}UTC)?"), "<time>"),
-    (re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b"), "<date>"),
-    (re.compile(r"\b\d{1,2}(?::\d{2}){1,2}\s{0,2}(?:[ap]\.?m\.?)?(?:\s{0,2}\([A-Za-z_/+-]{1,40}\))?|\b\d{1,2}\s{0,2}[ap]\.?m\.?\b(?:\s{0,2}\([A-Za-z_/+-]{1,40}\))?", re.I), "<time>"),
-    (re.compile(r"\|\d{9,13}\b"), "|<time>"),
-    (re.compile(r"(?:(?<=\s)|^)(?:[A-Za-z]:)?(?:[\\/][\w.@$~ -]{1,80}){2,30}", re.M), "<path>"),
-    (re.compile(r"[$€£]\s?\d[\d,]{0,12}(?:\.\d{1,4})?"), "<amount>"),
-    (re.compile(r"\b\d[\d,]{0,12}(?:\.\d{1,6})?\s{0,2}(?:ms|s|sec|secs|seconds?|minutes?|mins?|hours?|hrs?|h|m|days?|[kKMG]?B|kb|mb|gb|tokens?|k|%|x)\b", re.I), "<n>"),
-    (re.compile(r"\b[0-9a-f]{12,64}\b", re.I), "<hex>"),
-    (re.compile(r"\b[A-Za-z0-9_-]{24,200}\b"), "<id>"),
-    (re.compile(r"(?<![\w<])\d+(?:\.\d+)?(?![\w>])"), "<n>"),
+    (("://",), re.compile(r"https?://[^\s\"'<>)\]]{1,300}"), "<url>"),
+    (("-",), re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I), "<uuid>"),
+    (("-", "_"), re.compile(r"\b(?:req|msg|toolu|call|chatcmpl|resp|org|sess|log|run|file)[-_][A-Za-z0-9_*-]{3,80}"), "<id>"),
+    (("-",), re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?(?:\s{0,2}UTC)?"), "<time>"),
+    (("-", "/"), re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b"), "<date>"),
+    (_MONTHS, re.compile(rf"\b{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?\b|\b\d{{1,2}} {_MONTH}(?: \d{{4}})?\b", re.I), "<date>"),
+    (_DIGIT, re.compile(r"\b\d{1,2}(?::\d{2}){1,2}\s{0,2}(?:[ap]\.?m\.?)?(?:\s{0,2}\([A-Za-z_/+-]{1,40}\))?|\b\d{1,2}\s{0,2}[ap]\.?m\.?\b(?:\s{0,2}\([A-Za-z_/+-]{1,40}\))?", re.I), "<time>"),
+    (("|",), re.compile(r"\|\d{9,13}\b"), "|<time>"),
+    (("/", "\\"), re.compile(r"(?:(?<=\s)|^)(?:[A-Za-z]:)?(?:[\\/][\w.@$~ -]{1,80}){2,30}", re.M), "<path>"),
+    (("$", "€", "£"), re.compile(r"[$€£]\s?\d[\d,]{0,12}(?:\.\d{1,4})?"), "<amount>"),
+    (_DIGIT, re.compile(r"\b\d[\d,]{0,12}(?:\.\d{1,6})?\s{0,2}(?:ms|s|sec|secs|seconds?|minutes?|mins?|hours?|hrs?|h|m|days?|[kKMG]?B|kb|mb|gb|tokens?|k|%|x)\b", re.I), "<n>"),
+    (_DIGIT, re.compile(r"\b[0-9a-f]{12,64}\b", re.I), "<hex>"),
+    (None, re.compile(r"\b[A-Za-z0-9_-]{24,200}\b"), "<id>"),
+    (_DIGIT, re.compile(r"(?<![\w<])\d+(?:\.\d+)?(?![\w>])"), "<n>"),
+    (("<n>",), re.compile(r"<n>(?:[ ,]{1,3}(?:and )?<n>){1,8}"), "<n>"),  # "4 days 20 hours 9 minutes": one duration
 )
+_HAS_DIGIT = re.compile(r"\d")
 _SPACES = re.compile(r"\s{1,200}")
-_TRAIL = re.compile(r"[\s.,;:·•\\\"')}\]]{1,20}$")
+_EDGES = re.compile(r"^[\s\"'`*“”]{1,20}|[\s.,;:·•\\\"'`*“”)}\]]{1,20}$")
 
 
 def normalize_message(message: str) -> str:
     """Replace the volatile parts of one message with placeholders."""
-    out = message[:600].replace("\\n", " ").replace('\\"', '"')
-    for rx, placeholder in _REPLACEMENTS:
-        out = rx.sub(placeholder, out)
-    out = _SPACES.sub(" ", out).strip()
-    out = _TRAIL.sub("", out)
+    out = message[:_RAW_CAP].replace("\\n", " ").replace('\\"', '"')
+    digits = _HAS_DIGIT.search(out) is not None
+    low = out.lower() if digits else ""
+    for needs, rx, placeholder in _REPLACEMENTS:
+        if needs is _MONTHS:
+            applies = digits and any(m in low for m in needs)
+        else:
+            applies = needs is None or (digits if needs is _DIGIT else any(s in out for s in needs))
+        if applies:
+            out = rx.sub(placeholder, out)
+    out = _EDGES.sub("", _SPACES.sub(" ", out).strip())
     return out[:MAX_SIGNATURE]
 
 
-def extract_message(text: str, low: str | None = None) -> str | None:
-    low = text.lower() if low is None else low
-    for gate, rx in _MESSAGE_SOURCES:
-        if gate in low and (m := rx.search(text)):
-            return m.group(1)
-    return None
-
-
-def make_signature(text: str, error_type: str | None = None, http_status: int | None = None,
-                   low: str | None = None) -> str | None:
+def make_signature(doc: Doc, error_type: str | None = None, http_status: int | None = None) -> str | None:
     """`<status> <type>: <normalized message>`, or None when no error is quoted."""
-    message = extract_message(text, low)
-    if message is None and error_type is None and http_status is None:
-        return None
-    head = " ".join(str(x) for x in (http_status, error_type) if x)
+    message = extract_message(doc)
     body = normalize_message(message) if message else ""
+    head = " ".join(str(x) for x in (http_status, error_type) if x)
     return (f"{head}: {body}" if head and body else head or body) or None

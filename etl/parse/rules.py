@@ -1,0 +1,95 @@
+"""A taxonomy rule: a regex behind a literal gate, so most rules never run.
+
+A rule's gate is a *key* of the document scan (`Text.present`): a literal that
+starts a word ("limit"), a literal tested as a plain substring ("\\0your extra
+usage", for literals that may start mid-word), or a set of keys any of which
+opens it (a leading alternation). None: the rule always runs.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .literals import SUBSTRING, Text
+from .regex_gates import required_literal
+
+
+# Text a lookahead may read past a match ("limit(?! for github)").
+_LOOKAHEAD = 80
+
+
+@dataclass(frozen=True)
+class Rule:
+    gate: str | frozenset[str] | None
+    rx: re.Pattern
+    negations: re.Pattern | None = None  # a match right after one of these does not count
+    width: int = 0  # the longest match (0: unbounded), so the regex can run near its gate only
+
+    def search(self, text: Text) -> bool:
+        return self.is_open(text.present) and self.matches(text.low)
+
+    def is_open(self, present: frozenset[str]) -> bool:
+        gate = self.gate
+        if gate is None:
+            return True
+        return gate in present if type(gate) is str else not present.isdisjoint(gate)
+
+    def matches(self, low: str) -> bool:
+        """The regex alone (the caller has checked the gate). Every match holds the gate,
+        so in a long text only the windows around the gate's occurrences are searched."""
+        if not self.width or type(self.gate) is not str or len(low) < 8 * self.width:
+            return self._search(low, 0, len(low))
+        literal, width = self.gate.lstrip(SUBSTRING), self.width
+        reach = len(literal) + width + _LOOKAHEAD  # how far past an occurrence a match can read
+        start, end = -1, -1  # the window being grown over overlapping occurrences
+        at = low.find(literal)
+        while at != -1:
+            if at - width > end:
+                if end > 0 and self._search(low, start, end):
+                    return True
+                start = max(0, at - width)
+            end = min(at + reach, len(low))
+            at = low.find(literal, at + 1)
+        return end > 0 and self._search(low, start, end)
+
+    def _search(self, low: str, start: int, end: int) -> bool:
+        m = self.rx.search(low, start, end)
+        while m is not None and self.negations is not None and self._negated(low, m.start()):
+            m = self.rx.search(low, m.start() + 1, end)
+        return m is not None
+
+    def _negated(self, low: str, start: int) -> bool:
+        return self.negations.search(low, max(0, start - 16), start) is not None
+
+    def keys(self) -> frozenset[str]:
+        """The scan keys this rule's gate reads."""
+        gate = self.gate
+        return frozenset() if gate is None else frozenset((gate,)) if type(gate) is str else gate
+
+
+def compile_rules(patterns, negations: re.Pattern | None = None) -> tuple[Rule, ...]:
+    """Rules from regexes, each gated by a literal it requires."""
+    return tuple(Rule(_gate(p), re.compile(p), negations, _max_width(p)) for p in patterns)
+
+
+def _max_width(pattern: str) -> int:
+    """The longest text a match can span, or 0 when unbounded (or unknown)."""
+    try:
+        width = re._parser.parse(pattern).getwidth()[1]  # noqa: SLF001 - the stdlib's own parser
+    except Exception:  # noqa: BLE001 - a private API: when it changes, search the whole text
+        return 0
+    return width if width < 1000 else 0
+
+
+def _gate(pattern: str) -> str | frozenset[str] | None:
+    lit, starts_word = required_literal(pattern)
+    if lit is None or type(lit) is not str:
+        return lit
+    return lit if starts_word else SUBSTRING + lit
+
+
+def any_match(rules: tuple[Rule, ...], text: Text) -> bool:
+    for r in rules:  # a plain loop: this runs for every report
+        if r.search(text):
+            return True
+    return False

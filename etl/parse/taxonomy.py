@@ -1,0 +1,136 @@
+"""The error taxonomy, read from TOML (see taxonomy.toml for the format)."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .literals import Scanner, Text, registered
+from .rules import Rule, compile_rules
+from .vendors import Vendor, load_vendors
+
+DEFAULT_TAXONOMY = Path(__file__).with_name("taxonomy.toml")
+RULE_KINDS = ("messages", "topics", "weak_topics")
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    usage_related: bool
+    messages: tuple[Rule, ...] = ()
+    topics: tuple[Rule, ...] = ()
+    weak_topics: tuple[Rule, ...] = ()
+    unless: tuple[Rule, ...] = ()
+    error_types: frozenset[str] = frozenset()
+    http_statuses: frozenset[int] = frozenset()
+    refined_by: tuple[str, ...] = ()
+
+    def rules(self) -> tuple[Rule, ...]:
+        return self.messages + self.topics + self.weak_topics + self.unless
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    categories: tuple[Category, ...]
+    usage_patterns: tuple[Rule, ...] = ()
+    lookalikes: tuple[Rule, ...] = ()
+    fallback: str = "other"
+    by_name: dict = field(default_factory=dict, compare=False)
+    vendors: tuple[Vendor, ...] = ()
+    gateways: tuple[Rule, ...] = ()
+    api_cues: tuple[Rule, ...] = ()
+    subscription_cues: tuple[Rule, ...] = ()
+    request_labels: frozenset[str] = frozenset()
+    request_titles: tuple[Rule, ...] = ()
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def is_request(self, title: str, labels) -> bool:
+        """A feature request: it asks for something new rather than reporting a problem."""
+        return any(lab in self.request_labels for lab in labels) or any(r.rx.search(title) for r in self.request_titles)
+
+    def scan(self, low: str, title_end: int = 0) -> tuple[Text, Text]:
+        """`low` with the gate keys of this taxonomy's rules and of the code it contains,
+        and the same for its first `title_end` characters (see `Scanner.scan`)."""
+        if "scanner" not in self._cache:  # built on first use, when every module has declared its gates
+            self._cache["scanner"] = Scanner(self._keys() | registered())
+        return self._cache["scanner"].scan(low, title_end)
+
+    def candidates(self, kind: str, present: frozenset[str]):
+        """The rules of `kind` whose gate key is present (and the ungated ones), in file
+        order, as (category, rule) pairs; lazily, since the first match usually ends the walk."""
+        mask = self._mask(kind, present)
+        table = self._cache["index"][kind][2]
+        while mask:
+            lowest = mask & -mask
+            yield table[lowest.bit_length() - 1]
+            mask ^= lowest
+
+    def _mask(self, kind: str, present: frozenset[str]) -> int:
+        """A bit per rule of `kind` that may match, remembered for the last scan (a report
+        asks for the same kind more than once)."""
+        memo = self._cache.get("last")
+        if memo is None or memo[0] is not present:
+            memo = (present, {})
+            self._cache["last"] = memo
+        if kind not in memo[1]:
+            if "index" not in self._cache:
+                self._cache["index"] = {k: _index(self.categories, k) for k in RULE_KINDS}
+            by_key, mask, _table = self._cache["index"][kind]
+            for key in present:
+                mask |= by_key.get(key, 0)
+            memo[1][kind] = mask
+        return memo[1][kind]
+
+    def _keys(self) -> set[str]:
+        rules = self.usage_patterns + self.lookalikes + self.gateways + self.api_cues + self.subscription_cues
+        rules += tuple(r for c in self.categories for r in c.rules())
+        return {k for r in rules for k in r.keys()}
+
+
+def _index(categories: tuple[Category, ...], kind: str):
+    """Rules of one kind as bits (bit i: the i-th rule in file order): the bits of each
+    gate key, the bits of the ungated rules, and the (category, rule) of each bit."""
+    table = [(cat, rule) for cat in categories for rule in getattr(cat, kind)]
+    by_key: dict[str, int] = {}
+    ungated = 0
+    for i, (_cat, rule) in enumerate(table):
+        for key in rule.keys():
+            by_key[key] = by_key.get(key, 0) | 1 << i
+        if rule.gate is None:
+            ungated |= 1 << i
+    return by_key, ungated, table
+
+
+def _category(c: dict, negations: re.Pattern | None) -> Category:
+    return Category(
+        name=c["name"], usage_related=bool(c.get("usage_related", True)),
+        messages=compile_rules(c.get("messages", ()), negations), topics=compile_rules(c.get("topics", ())),
+        weak_topics=compile_rules(c.get("weak_topics", ())), unless=compile_rules(c.get("unless", ())),
+        error_types=frozenset(t.lower() for t in c.get("error_types", ())),
+        http_statuses=frozenset(int(s) for s in c.get("http_statuses", ())),
+        refined_by=tuple(c.get("refined_by", ())),
+    )
+
+
+def load_taxonomy(path: str | None = None) -> Taxonomy:
+    """Read a taxonomy TOML file (default: the one shipped beside this module)."""
+    with open(path or DEFAULT_TAXONOMY, "rb") as fh:
+        data = tomllib.load(fh)
+    negations = re.compile(f"(?:{'|'.join(data['negations'])})\\s{{0,3}}$") if data.get("negations") else None
+    cats = tuple(_category(c, negations) for c in data.get("category", ()))
+    usage, requests = data.get("usage", {}), data.get("feature_requests", {})
+    return Taxonomy(categories=cats, usage_patterns=compile_rules(usage.get("patterns", ())),
+                    lookalikes=compile_rules(usage.get("lookalikes", ())),
+                    fallback=data.get("fallback", "other"), by_name={c.name: c for c in cats},
+                    vendors=load_vendors(data.get("vendor", ())),
+                    request_labels=frozenset(lab.lower() for lab in requests.get("labels", ())),
+                    request_titles=compile_rules(requests.get("titles", ())),
+                    **_provider_cues(data.get("provider", {})))
+
+
+def _provider_cues(table: dict) -> dict:
+    return {k: compile_rules(table.get(k, ())) for k in ("gateways", "api_cues", "subscription_cues")}
+
+
+DEFAULT = load_taxonomy()
