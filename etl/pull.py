@@ -297,7 +297,7 @@ class RepoSync:
         items = [item for number, _ in batch for item in self._cross_references(number)]
         with transaction(self.con):
             load.upsert_events(self.con, self.repo, items)
-            graph.rebuild_links(self.con, self.repo, [n for n, _ in batch])
+            graph.rebuild_links(self.con, self.repo, [i["issue"]["number"] for i in items])  # only where refs came
             number, updated = batch[-1]
             self.state.set(TIMELINE, f"{updated}|{number}")
         self.counts.timelines += len(batch)
