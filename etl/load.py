@@ -126,8 +126,10 @@ def _insert_reports(con, rows: list[tuple]) -> None:
     ensure_repo(con, rows[0][0])
     con.register("_reports", pa.table({c: list(v) for c, v in zip(REPORT_COLUMNS, zip(*rows))}))
     try:
-        con.execute("INSERT INTO authors (author) SELECT DISTINCT author FROM _reports "
-                    "WHERE author IS NOT NULL ON CONFLICT DO NOTHING")
+        # Only new authors draw an id (ON CONFLICT would burn one per known author: dense ids
+        # keep the app's per-author bitmaps small).
+        con.execute("INSERT INTO authors (author) SELECT DISTINCT b.author FROM _reports b "
+                    "ANTI JOIN authors a ON a.author = b.author WHERE b.author IS NOT NULL")
         cols = ", ".join(REPORT_COLUMNS)
         con.execute(f"""
             INSERT OR REPLACE INTO reports ({cols}, author_id, canonical, cluster_key)

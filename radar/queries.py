@@ -23,9 +23,84 @@ ALL_KINDS = ("issue", "comment", "me_too")
 # and the cluster key of the issue's canonical issue, so distinct counts need no join or hashing.
 PEOPLE = "count(DISTINCT author_id)"
 CLUSTERS = "count(DISTINCT cluster_key)"
+# Dimensions with a handful of values (parser vocabularies): few enough groups for a bitmap each.
+FEW_VALUES = {"category", "os", "plan", "provider"}
+# A bitmap costs (largest id) / 8 bytes per group. Ids are never reused (and repeated loads leave
+# gaps in the author sequence): past this size the hash count(DISTINCT) is used instead.
+BITMAP_MAX_ID = 1 << 23
+
+
+class _Distinct:
+    """Exact distinct counts for queries with few groups (KPIs, categories, platforms, plans,
+    versions, the top signatures): one bitmap per group over a small dense integer column
+    (bitstring_agg, sized from the column's min/max statistics) instead of a hash table of
+    (group, value) pairs, several times faster. Falls back to count(DISTINCT) when ids are large."""
+
+    def __init__(self, con, f: Filters):
+        authors, numbers = con.execute(
+            "SELECT (SELECT max(id) FROM authors), (SELECT max(number) FROM issues)").fetchone()
+        self.bitmaps = max(authors or 0, numbers or 0) < BITMAP_MAX_ID
+        self.one_repo = bool(f.repo)
+
+    def _count(self, column: str, where: str | None, bitmap: bool) -> str:
+        filt = f" FILTER (WHERE {where})" if where else ""
+        if bitmap and self.bitmaps:
+            return f"coalesce(bit_count(bitstring_agg({column}){filt}), 0)"
+        return f"count(DISTINCT {column}){filt}"
+
+    def people(self, where: str | None = None) -> str:
+        """Distinct people (author ids) among the group's rows."""
+        return self._count("author_id", where, True)
+
+    def issues(self, where: str | None = None) -> str:
+        """Distinct issues (clusters) among the group's rows. Within one repo the canonical number
+        is the cluster (a bitmap of issue numbers); across repos the cluster key (hashed)."""
+        return self._count("canonical", where, True) if self.one_repo else self._count("cluster_key", where, False)
+
+
 # Chart dimensions: name -> column of filtered_reports (an allow-list, like filters.MULTI).
 DIMENSIONS = {"category": "error_category", "os": "os", "plan": "plan", "provider": "provider",
               "version": "version", "signature": "signature"}
+
+
+def _same_issue(f: Filters, a: str, b: str, a_number: str = "number", b_number: str = "number") -> tuple[str, list]:
+    """Join condition: rows `a` (the filtered reports, or rows drawn from them) and `b` are about
+    the same issue. With one repo filtered, every report is in it: the issue number alone is the
+    join key and the repo a constant filter on `b`, instead of a string hashed into every join."""
+    if f.repo:
+        return f"{b}.repo = ? AND {a}.{a_number} = {b}.{b_number}", [f.repo]
+    return f"{a}.repo = {b}.repo AND {a}.{a_number} = {b}.{b_number}", []
+
+
+def _issue_key(f: Filters, alias: str | None = None) -> str:
+    """Columns naming an issue, to group or join on: the number alone within the filtered repo."""
+    a = f"{alias}." if alias else ""
+    return f"{a}number" if f.repo else f"{a}repo, {a}number"
+
+
+def _growth(f: Filters, scope: str | None = None) -> tuple[str, list]:
+    """CTEs `moved` and `growth` (columns _issue_key, gained): reaction growth per issue, each
+    issue once: reactions now minus at the newest snapshot at least 7 days older than the last
+    sync (or the oldest snapshot). Snapshots are written only when counts move, so only an issue
+    with two or more snapshots can have grown; those are found first, and issues whose growth is
+    zero (they add nothing) are left out. `scope`: a CTE of the issues to look at (`repo`,
+    `number`); else every issue (of the filtered repo)."""
+    key, s_key = _issue_key(f), _issue_key(f, "s")
+    if scope:
+        on, params = _same_issue(f, scope, "s")
+        source = f"reaction_snapshots s SEMI JOIN {scope} ON {on}"
+    else:
+        source, params = ("reaction_snapshots s WHERE s.repo = ?", [f.repo]) if f.repo else ("reaction_snapshots s", [])
+    in_repo, repo_params = ("WHERE s.repo = ?", [f.repo]) if f.repo else ("", [])
+    return f"""
+        moved AS (SELECT {s_key} FROM {source} GROUP BY {s_key} HAVING count(*) > 1),
+        growth AS (SELECT {s_key},
+                          arg_max(s.reactions_total, s.taken_at)
+                            - coalesce(arg_max(s.reactions_total, s.taken_at)
+                                         FILTER (WHERE s.taken_at <= (SELECT max(taken_at) FROM reaction_snapshots) - INTERVAL 7 DAY),
+                                       arg_min(s.reactions_total, s.taken_at)) AS gained
+                   FROM reaction_snapshots s SEMI JOIN moved USING ({key}) {in_repo}
+                   GROUP BY {s_key} HAVING gained <> 0),""", [*params, *repo_params]
 
 
 def filtered_reports(f: Filters, kinds=REPORT_KINDS, usage_only: bool = True) -> tuple[str, list]:
@@ -70,12 +145,13 @@ def filtered_reports(f: Filters, kinds=REPORT_KINDS, usage_only: bool = True) ->
 
 
 def repos(con) -> pd.DataFrame:
+    # (repo, number) is the key of issues: counting rows counts distinct issues.
     return con.execute("""
-        SELECT r.repo, r.is_demo,
-               count(DISTINCT i.number) FILTER (WHERE NOT i.is_pull_request) AS issues,
-               max(i.updated_at) AS newest_update
-        FROM repos r LEFT JOIN issues i USING (repo)
-        GROUP BY r.repo, r.is_demo ORDER BY r.repo""").df()
+        SELECT r.repo, r.is_demo, coalesce(i.issues, 0) AS issues, i.newest_update
+        FROM repos r LEFT JOIN (SELECT repo, count(*) FILTER (WHERE NOT is_pull_request) AS issues,
+                                       max(updated_at) AS newest_update
+                                FROM issues GROUP BY repo) i USING (repo)
+        ORDER BY r.repo""").df()
 
 
 def last_syncs(con) -> pd.DataFrame:
@@ -103,12 +179,13 @@ def summary(con, f: Filters) -> pd.DataFrame:
     """KPIs: reports and reporters (me-too excluded), people affected (me-too included), issues
     (clusters), versions."""
     sql, params = filtered_reports(f, kinds=ALL_KINDS)
+    d = _Distinct(con, f)
     return con.execute(f"""
         SELECT count(*) FILTER (kind <> 'me_too') AS reports,
-               count(DISTINCT author_id) FILTER (kind <> 'me_too') AS reporters,
-               {PEOPLE} AS people,
+               {d.people("kind <> 'me_too'")} AS reporters,
+               {d.people()} AS people,
                count(*) FILTER (kind = 'me_too') AS me_too,
-               count(DISTINCT cluster_key) FILTER (kind <> 'me_too') AS issues,
+               {d.issues("kind <> 'me_too'")} AS issues,
                count(DISTINCT version) FILTER (kind <> 'me_too') AS versions
         FROM ({sql})""", params).df()
 
@@ -116,9 +193,10 @@ def summary(con, f: Filters) -> pd.DataFrame:
 def reports_by_version(con, f: Filters) -> pd.DataFrame:
     """Reports, distinct reporters and distinct issues per client version, in semantic order."""
     sql, params = filtered_reports(f)
+    d = _Distinct(con, f)
     return con.execute(f"""
-        SELECT any_value(version) AS version, count(*) AS reports, {PEOPLE} AS reporters,
-               {CLUSTERS} AS issues
+        SELECT any_value(version) AS version, count(*) AS reports, {d.people()} AS reporters,
+               {d.issues()} AS issues
         FROM ({sql}) WHERE version_key IS NOT NULL
         GROUP BY version_key ORDER BY version_key""", params).df()
 
@@ -151,13 +229,19 @@ def weekly_by_category(con, f: Filters) -> pd.DataFrame:
 def signatures(con, f: Filters, limit: int = 20) -> pd.DataFrame:
     """The most reported error signatures, with the first and last client version they appear on."""
     sql, params = filtered_reports(f)
+    d = _Distinct(con, f)
+    # The ranking needs only counts: pick the top signatures first, then count people and issues
+    # for those few (a bitmap per signature stays small however many signatures there are).
     return con.execute(f"""
-        SELECT signature, mode(error_category) AS category, count(*) AS reports,
-               {PEOPLE} AS reporters, {CLUSTERS} AS issues,
+        WITH r AS NOT MATERIALIZED ({sql}),
+        top AS (SELECT signature, count(*) AS reports FROM r WHERE signature IS NOT NULL
+                GROUP BY signature ORDER BY reports DESC, signature LIMIT ?)
+        SELECT signature, mode(error_category) AS category, any_value(top.reports) AS reports,
+               {d.people()} AS reporters, {d.issues()} AS issues,
                arg_min(version, version_key) AS first_version, arg_max(version, version_key) AS last_version,
                max(created_at)::DATE AS last_seen
-        FROM ({sql}) WHERE signature IS NOT NULL
-        GROUP BY signature ORDER BY reports DESC, signature LIMIT ?""", [*params, limit]).df()
+        FROM r JOIN top USING (signature)
+        GROUP BY signature ORDER BY reports DESC, signature""", [*params, limit]).df()
 
 
 def category_by_version(con, f: Filters) -> pd.DataFrame:
@@ -173,9 +257,11 @@ def distribution(con, f: Filters, dim: str) -> pd.DataFrame:
     """Reports, reporters and issues per value of one allow-listed dimension."""
     col = DIMENSIONS[dim]
     sql, params = filtered_reports(f)
+    d = _Distinct(con, f)
+    people, issues = (d.people(), d.issues()) if dim in FEW_VALUES else (PEOPLE, CLUSTERS)
     return con.execute(f"""
         SELECT coalesce({col}, 'unknown') AS {dim}, count(*) AS reports,
-               {PEOPLE} AS reporters, {CLUSTERS} AS issues
+               {people} AS reporters, {issues} AS issues
         FROM ({sql}) GROUP BY 1 ORDER BY reports DESC, 1""", params).df()
 
 
@@ -192,20 +278,25 @@ def category_signals(con, f: Filters) -> pd.DataFrame:
     """Per category: reports, people affected (me-too included), and the reactions of its issues
     (each issue counted once)."""
     sql, params = filtered_reports(f, kinds=ALL_KINDS)
+    d = _Distinct(con, f)
+    on, on_params = _same_issue(f, "r", "i")
     return con.execute(f"""
-        WITH r AS ({sql}),
+        WITH r AS NOT MATERIALIZED ({sql}),
         per AS (SELECT coalesce(error_category, 'unknown') AS category,
                        count(*) FILTER (kind <> 'me_too') AS reports,
-                       count(DISTINCT author_id) FILTER (kind <> 'me_too') AS reporters,
+                       {d.people("kind <> 'me_too'")} AS reporters,
                        count(*) FILTER (kind = 'me_too') AS me_too,
-                       {PEOPLE} AS people,
-                       {CLUSTERS} AS issues
+                       {d.people()} AS people,
+                       {d.issues()} AS issues
                 FROM r GROUP BY 1),
-        iss AS (SELECT DISTINCT coalesce(error_category, 'unknown') AS category, repo, number FROM r WHERE kind = 'issue'),
-        react AS (SELECT category, sum(i.reactions_plus1) AS thumbs_up, sum(i.reactions_total) AS reactions
-                  FROM iss JOIN issues i USING (repo, number) GROUP BY 1)
+        -- an issue's body report is its one 'issue' row (comment_id 0): each issue counted once;
+        -- issues without reactions add nothing and stay out of the join
+        react AS (SELECT coalesce(r.error_category, 'unknown') AS category, sum(i.reactions_plus1) AS thumbs_up,
+                         sum(i.reactions_total) AS reactions
+                  FROM r JOIN issues i ON {on}
+                  WHERE r.kind = 'issue' AND (i.reactions_plus1 <> 0 OR i.reactions_total <> 0) GROUP BY 1)
         SELECT per.*, coalesce(thumbs_up, 0) AS thumbs_up, coalesce(reactions, 0) AS reactions
-        FROM per LEFT JOIN react USING (category) ORDER BY people DESC, category""", params).df()
+        FROM per LEFT JOIN react USING (category) ORDER BY people DESC, category""", [*params, *on_params]).df()
 
 
 # GitHub's reaction names (emoji fonts are not everywhere a chart is viewed).
@@ -217,10 +308,24 @@ REACTION_COLUMNS = {"+1": "reactions_plus1", "-1": "reactions_minus1", "laugh": 
 def reactions_by_kind(con, f: Filters) -> pd.DataFrame:
     """Reactions on the issues behind the filtered reports, per kind (each issue once)."""
     sql, params = filtered_reports(f)
-    sums = ", ".join(f"sum({col}) AS \"{emoji}\"" for emoji, col in REACTION_COLUMNS.items())
-    wide = con.execute(f"""
-        SELECT {sums} FROM issues WHERE (repo, number) IN (SELECT (repo, number) FROM ({sql}))""", params).df()
-    return pd.DataFrame({"reaction": list(REACTION_COLUMNS), "count": [int(v or 0) for v in wide.iloc[0]]})
+    sums = ", ".join(f"coalesce(sum({col}), 0) AS \"{emoji}\"" for emoji, col in REACTION_COLUMNS.items())
+    # Issues without reactions add nothing: only those with some are looked up.
+    some = " OR ".join(f"i.{col} <> 0" for col in REACTION_COLUMNS.values())
+    lo, hi = con.execute("SELECT min(number), max(number) FROM reports").fetchone() if f.repo else (None, None)
+    if f.repo and lo is not None:
+        # Within one repo, the issues behind the reports as a bitmap of their numbers (one pass,
+        # no hash table of report rows), then each issue with reactions tested against it.
+        wide = con.execute(f"""
+            WITH seen AS (SELECT bitstring_agg(number, ?, ?) AS numbers FROM ({sql}))
+            SELECT {sums} FROM issues i, seen
+            WHERE i.repo = ? AND i.number BETWEEN ? AND ? AND get_bit(seen.numbers, i.number - ?) = 1
+              AND ({some})""", [lo, hi, *params, f.repo, lo, hi, lo]).df()
+    else:
+        on, on_params = _same_issue(f, "r", "i")
+        wide = con.execute(f"""
+            SELECT {sums} FROM issues i SEMI JOIN ({sql}) r ON {on}
+            WHERE {some}""", [*params, *on_params]).df()
+    return pd.DataFrame({"reaction": list(REACTION_COLUMNS), "count": [int(v) for v in wide.iloc[0]]})
 
 
 def issue_rows(con, f: Filters, search: str = "", limit: int = 200, include: tuple = ()) -> pd.DataFrame:
@@ -229,73 +334,104 @@ def issue_rows(con, f: Filters, search: str = "", limit: int = 200, include: tup
     most reports and me-toos (matching `search` in title or number), plus those in `include`
     ('repo#number'), ordered by people affected."""
     sql, params = filtered_reports(f, kinds=ALL_KINDS)
-    return con.execute(f"""
-        WITH r AS ({sql}),
-        ranked AS (SELECT repo, canonical, count(*) AS mentions FROM r GROUP BY repo, canonical),
-        pick AS (SELECT ranked.*, i.title, i.state, i.html_url, i.created_at::DATE AS opened
-                 FROM ranked JOIN issues i ON i.repo = ranked.repo AND i.number = ranked.canonical
-                 WHERE (? = '' OR contains(lower(i.title), lower(?)) OR ranked.canonical::VARCHAR = ?)
-                    OR ranked.repo || '#' || ranked.canonical IN (SELECT unnest(?::VARCHAR[]))
-                 ORDER BY (ranked.repo || '#' || ranked.canonical IN (SELECT unnest(?::VARCHAR[]))) DESC,
-                          mentions DESC, canonical
-                 LIMIT ?),
-        rp AS (SELECT * FROM r SEMI JOIN pick USING (repo, canonical)),
-        per AS (SELECT repo, canonical,
+    # Clusters are ranked on the cluster key alone (repos.id << 32 | canonical, etl/load.py), and
+    # only the picked few meet `issues`, `comments` and the snapshots. Search text is resolved
+    # first into the canonical issues it matches. Text and parameters are built in step.
+    q, args = [], []
+
+    def add(text: str, *values) -> None:
+        q.append(text)
+        args.extend(values)
+
+    add("""
+        WITH """)
+    forced, where = "FALSE", ""
+    if include:  # 'repo#number' -> cluster key
+        add("""inc AS (SELECT (rp.id::BIGINT << 32) + n AS cluster_key
+                FROM (SELECT s, split_part(s, '#', 1) AS repo, TRY_CAST(split_part(s, '#', 2) AS INTEGER) AS n
+                      FROM (SELECT unnest(?::VARCHAR[]) AS s))
+                JOIN repos rp USING (repo) WHERE repo || '#' || n = s),""", list(include))
+        forced = "cluster_key IN (SELECT cluster_key FROM inc)"
+    if search:
+        add("""
+        hit AS (SELECT (rp.id::BIGINT << 32) + i.number AS cluster_key FROM issues i JOIN repos rp USING (repo)
+                WHERE contains(lower(i.title), lower(?)) OR i.number::VARCHAR = ?),""", search, search)
+        where = f"AND (cluster_key IN (SELECT cluster_key FROM hit) OR {forced})"
+    # (a cluster without a key could not meet its canonical issue below: leaving it out early
+    # changes nothing, and keeps this scan of the reports apart from the one of `rp`)
+    add(f"""
+        ranked AS (SELECT cluster_key, count(*) AS mentions, {forced} AS forced
+                   FROM ({sql}) WHERE cluster_key IS NOT NULL {where} GROUP BY cluster_key
+                   ORDER BY forced DESC, mentions DESC, cluster_key & {_LOW32}, cluster_key LIMIT ?),""",
+        *params, limit + _SPARE)
+    on, on_params = _same_issue(f, "k", "i")
+    add(f"""
+        pick AS (SELECT k.cluster_key, k.mentions, k.forced, i.repo, i.number AS canonical, i.title, i.state,
+                        i.html_url, i.created_at::DATE AS opened
+                 FROM (SELECT ranked.*, rp.repo, (ranked.cluster_key & {_LOW32})::INTEGER AS number
+                       FROM ranked JOIN repos rp ON rp.id = ranked.cluster_key >> 32) k
+                 JOIN issues i ON {on}
+                 ORDER BY forced DESC, mentions DESC, canonical, cluster_key LIMIT ?),""", *on_params, limit)
+    add(f"""
+        rp AS ({sql} AND p.cluster_key IN (SELECT cluster_key FROM pick)),
+        per AS (SELECT cluster_key,
                        count(*) FILTER (kind <> 'me_too') AS reports,
-                       count(DISTINCT author) FILTER (kind <> 'me_too') AS reporters,
+                       count(DISTINCT author_id) FILTER (kind <> 'me_too') AS reporters,
                        count(*) FILTER (kind = 'me_too') AS me_too,
-                       count(DISTINCT author) AS people,
+                       count(DISTINCT author_id) AS people,
                        mode(error_category) FILTER (kind <> 'me_too') AS category
-                FROM rp GROUP BY repo, canonical),
-        mem AS (SELECT DISTINCT repo, canonical, number FROM rp),
-        {_CLUSTER_EXTRAS}
+                FROM rp GROUP BY cluster_key),
+        mem AS (SELECT DISTINCT cluster_key, {_issue_key(f)} FROM rp),""", *params)
+    # Per picked cluster: reactions and their growth, participants (commenters and issue
+    # authors), and the version/OS/plan breakdown of its reports.
+    growth, growth_params = _growth(f, "mem")
+    on, on_params = _same_issue(f, "mem", "i")
+    add(f"""{growth}
+        mi AS (SELECT mem.cluster_key, {_issue_key(f, "mem")}, i.author, i.reactions_plus1, i.reactions_total
+               FROM mem JOIN issues i ON {on}),
+        x AS (SELECT mi.cluster_key, count(*) AS issues, sum(mi.reactions_plus1) AS thumbs_up,
+                     sum(mi.reactions_total) AS reactions, coalesce(sum(growth.gained), 0) AS reactions_gained
+              FROM mi LEFT JOIN growth USING ({_issue_key(f)})
+              GROUP BY 1),""", *growth_params, *on_params)
+    on, on_params = _same_issue(f, "mem", "c", b_number="issue_number")
+    add(f"""
+        p AS (SELECT cluster_key, count(DISTINCT who) AS participants FROM (
+                SELECT mem.cluster_key, c.author AS who FROM mem JOIN comments c ON {on}
+                UNION ALL
+                SELECT cluster_key, author FROM mi)
+              GROUP BY 1),
+        bd AS (SELECT cluster_key, 1 AS dim, version AS value, count(*) AS n FROM rp
+               WHERE kind <> 'me_too' AND version IS NOT NULL GROUP BY ALL
+               UNION ALL
+               SELECT cluster_key, 2, os, count(*) FROM rp WHERE kind <> 'me_too' AND os IS NOT NULL GROUP BY ALL
+               UNION ALL
+               SELECT cluster_key, 3, plan, count(*) FROM rp WHERE kind <> 'me_too' AND plan IS NOT NULL GROUP BY ALL),
+        b AS (SELECT cluster_key, string_agg(part, ' · ' ORDER BY dim) AS breakdown
+              FROM (SELECT cluster_key, dim,
+                           array_to_string(list(value || '×' || n ORDER BY n DESC, value)[1:4], ', ') AS part
+                    FROM bd GROUP BY ALL)
+              GROUP BY 1)
         SELECT pick.repo, pick.canonical AS number, pick.title, pick.state, per.category,
                per.reports, per.reporters, per.me_too, per.people,
                x.thumbs_up, x.reactions, x.reactions_gained, p.participants,
                x.issues - 1 AS duplicates, b.breakdown, pick.opened, pick.html_url
-        FROM pick JOIN per USING (repo, canonical) JOIN x USING (repo, canonical)
-        LEFT JOIN p USING (repo, canonical) LEFT JOIN b USING (repo, canonical)
-        ORDER BY per.people DESC, per.reports DESC, pick.canonical""",
-        [*params, search, search, search, list(include), list(include), limit]).df()
+        FROM pick JOIN per USING (cluster_key) JOIN x USING (cluster_key)
+        LEFT JOIN p USING (cluster_key) LEFT JOIN b USING (cluster_key)
+        ORDER BY per.people DESC, per.reports DESC, pick.canonical, pick.repo""", *on_params)
+    return con.execute("".join(q), args).df()
 
 
-# Per picked cluster (CTEs over `mem`, `r`): reactions and their growth, participants, breakdown.
-# Growth: reactions now minus at the newest snapshot at least 7 days older than the last sync
-# (or the oldest snapshot), summed over the cluster's issues.
-_CLUSTER_EXTRAS = """
-        snap AS (SELECT s.repo, s.number, arg_max(s.reactions_total, s.taken_at) AS now_total,
-                        coalesce(arg_max(s.reactions_total, s.taken_at)
-                                   FILTER (WHERE s.taken_at <= (SELECT max(taken_at) FROM reaction_snapshots) - INTERVAL 7 DAY),
-                                 arg_min(s.reactions_total, s.taken_at)) AS then_total
-                 FROM reaction_snapshots s SEMI JOIN mem USING (repo, number) GROUP BY 1, 2),
-        x AS (SELECT mem.repo, mem.canonical, count(*) AS issues, sum(i.reactions_plus1) AS thumbs_up,
-                     sum(i.reactions_total) AS reactions,
-                     coalesce(sum(snap.now_total - snap.then_total), 0) AS reactions_gained
-              FROM mem JOIN issues i USING (repo, number) LEFT JOIN snap USING (repo, number)
-              GROUP BY 1, 2),
-        p AS (SELECT repo, canonical, count(DISTINCT who) AS participants FROM (
-                SELECT mem.repo, mem.canonical, c.author AS who FROM mem
-                JOIN comments c ON c.repo = mem.repo AND c.issue_number = mem.number
-                UNION ALL
-                SELECT mem.repo, mem.canonical, i.author FROM mem JOIN issues i USING (repo, number))
-              GROUP BY 1, 2),
-        bd AS (SELECT repo, canonical, d.dim, d.value, count(*) AS n
-               FROM (SELECT repo, canonical,
-                            unnest([{'dim': 1, 'value': version}, {'dim': 2, 'value': os},
-                                    {'dim': 3, 'value': plan}]) AS d
-                     FROM rp WHERE kind <> 'me_too')
-               WHERE d.value IS NOT NULL GROUP BY ALL),
-        b AS (SELECT repo, canonical, string_agg(part, ' · ' ORDER BY dim) AS breakdown
-              FROM (SELECT repo, canonical, dim,
-                           array_to_string(list(value || '×' || n ORDER BY n DESC, value)[1:4], ', ') AS part
-                    FROM bd GROUP BY ALL)
-              GROUP BY 1, 2)"""
+# cluster_key is repos.id << 32 | canonical number (etl/load.py).
+_LOW32 = 4294967295
+# Clusters ranked beyond the limit, in case a canonical issue is missing from `issues`.
+_SPARE = 16
 
 
 def cluster_map(con, repo: str | None) -> pd.DataFrame:
     """Issues folded into another one (the rest are their own canonical)."""
-    return con.execute("SELECT repo, number, canonical_number AS canonical FROM clusters WHERE ? IS NULL OR repo = ?",
-                       [repo, repo]).df()
+    return con.execute("""
+        SELECT repo, number, canonical_number AS canonical FROM clusters
+        WHERE number <> canonical_number AND (? IS NULL OR repo = ?)""", [repo, repo]).df()
 
 
 _FIELDS = ("version", "os", "plan", "provider", "terminal", "model", "http_status", "error_type",
@@ -369,20 +505,29 @@ def sync_lag(con) -> pd.DataFrame:
 
 
 def trending(con, f: Filters, limit: int = 20) -> pd.DataFrame:
-    """The clusters whose issues gained most reactions over the last 7 days of syncs (see
-    _CLUSTER_EXTRAS for the growth rule)."""
+    """The clusters whose issues gained most reactions over the last 7 days of syncs (growth per
+    issue: see _growth), summed over each cluster's issues."""
     sql, params = filtered_reports(f)
+    key = _issue_key(f)
+    cluster = "canonical" if f.repo else "repo, canonical"
+    growth, growth_params = _growth(f)
+    now_on, now_params = _same_issue(f, "mem", "s")
+    title_on, title_params = _same_issue(f, "g", "i", a_number="canonical")
+    # The filtered reports are read twice, each time for a few issues: the clusters of the issues
+    # that moved, then every issue of the top clusters (for their reactions now).
     return con.execute(f"""
-        WITH mem AS (SELECT DISTINCT repo, canonical, number FROM ({sql})),
-        horizon AS (SELECT max(taken_at) - INTERVAL 7 DAY AS h FROM reaction_snapshots),
-        snap AS (SELECT s.repo, s.number, arg_max(s.reactions_total, s.taken_at) AS now_total,
-                        coalesce(arg_max(s.reactions_total, s.taken_at) FILTER (WHERE s.taken_at <= (SELECT h FROM horizon)),
-                                 arg_min(s.reactions_total, s.taken_at)) AS then_total
-                 FROM reaction_snapshots s SEMI JOIN mem USING (repo, number) GROUP BY 1, 2),
-        g AS (SELECT mem.repo, mem.canonical, sum(now_total - then_total) AS reactions_gained,
-                     sum(now_total) AS reactions
-              FROM mem JOIN snap USING (repo, number) GROUP BY 1, 2
-              HAVING sum(now_total - then_total) > 0 ORDER BY reactions_gained DESC, canonical LIMIT ?)
-        SELECT g.repo, g.canonical AS number, i.title, g.reactions_gained, g.reactions, i.html_url
-        FROM g JOIN issues i ON i.repo = g.repo AND i.number = g.canonical
-        ORDER BY g.reactions_gained DESC, g.canonical""", [*params, limit]).df()
+        WITH {growth}
+        grew AS (SELECT DISTINCT r.repo, r.canonical, r.number FROM ({sql}) r SEMI JOIN growth USING ({key})),
+        g AS (SELECT grew.repo, grew.canonical, sum(gained) AS reactions_gained
+              FROM grew JOIN growth USING ({key}) GROUP BY 1, 2
+              HAVING sum(gained) > 0 ORDER BY reactions_gained DESC, canonical, repo LIMIT ?),
+        mem AS (SELECT DISTINCT r.repo, r.canonical, r.number FROM ({sql}) r SEMI JOIN g USING ({cluster})),
+        now AS (SELECT mem.repo, mem.canonical, sum(s.now_total) AS reactions
+                FROM mem JOIN (SELECT {_issue_key(f, "s")}, arg_max(s.reactions_total, s.taken_at) AS now_total
+                               FROM reaction_snapshots s SEMI JOIN mem ON {now_on} GROUP BY {_issue_key(f, "s")}) s
+                     USING ({key})
+                GROUP BY 1, 2)
+        SELECT g.repo, g.canonical AS number, i.title, g.reactions_gained, now.reactions, i.html_url
+        FROM g JOIN now USING (repo, canonical) JOIN issues i ON {title_on}
+        ORDER BY g.reactions_gained DESC, g.canonical, g.repo""",
+        [*growth_params, *params, limit, *params, *now_params, *title_params]).df()
