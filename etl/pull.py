@@ -199,8 +199,6 @@ class RepoSync:
     def save_issues(self, items: list[dict]) -> None:
         self.counts.issues_seen += len(items)
         self.counts.issues_changed += len(self._saved(load.upsert_issues, records.issue_row, items))
-        # Pull requests get no reports, but their "Fixes #N" links belong in the graph.
-        graph.rebuild_links(self.con, self.repo, [o["number"] for o in items if o.get("pull_request")])
 
     def _saved(self, upsert, row_of, items: list[dict]) -> list[int]:
         """Upsert a page; objects not in the expected shape are skipped and counted, not fatal."""
@@ -278,7 +276,7 @@ class RepoSync:
     def derive_reports(self) -> None:
         """Reports of the issues updated after the reports cursor, a batch per transaction. Once
         per run rather than once per page: a full sync spends most of its time here."""
-        pending = self._pending(REPORTS)
+        pending = self._pending(REPORTS, with_prs=True)  # PRs get no reports, but their links count
         for i in range(0, len(pending), REPORTS_BATCH):
             batch = pending[i:i + REPORTS_BATCH]
             with transaction(self.con):
@@ -304,8 +302,8 @@ class RepoSync:
         self.phase = f"timelines {self.counts.timelines}/{total}"
         self.show_progress()
 
-    def _pending(self, cursor_endpoint: str, usage_only: bool = False) -> list[tuple[int, str]]:
-        """Issues (not PRs) updated after a cursor `updated_at|number`, in cursor order."""
+    def _pending(self, cursor_endpoint: str, usage_only: bool = False, with_prs: bool = False) -> list[tuple[int, str]]:
+        """Issues (and PRs if asked) updated after a cursor `updated_at|number`, in cursor order."""
         cursor = self.state.get(cursor_endpoint)[0] or "1970-01-01T00:00:00Z|0"
         updated, number = cursor.rsplit("|", 1)
         after = records.ts(updated)
@@ -313,10 +311,10 @@ class RepoSync:
                  "AND r.kind = 'issue' AND r.is_usage_related)") if usage_only else ""
         return self.con.execute(
             f"""SELECT i.number, strftime(i.updated_at, '{GITHUB_TIME}') FROM issues i
-                WHERE i.repo = ? AND NOT i.is_pull_request {usage}
+                WHERE i.repo = ? AND (? OR NOT i.is_pull_request) {usage}
                   AND (i.updated_at > ? OR (i.updated_at = ? AND i.number > ?))
                 ORDER BY i.updated_at, i.number""",
-            [self.repo, after, after, int(number)]).fetchall()
+            [self.repo, with_prs, after, after, int(number)]).fetchall()
 
     def _cross_references(self, number: int) -> list[dict]:
         try:

@@ -367,7 +367,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 # surrogate ids handed out in arrival order (author ids; cluster keys built from repo ids).
 VOLATILE = {"reaction_snapshots": {"taken_at"}, "sync_state": {"updated_at"}, "repos": {"added_at", "id"},
             "reports": {"author_id", "cluster_key"}}
-COMPARED = ("issues", "comments", "timeline_events", "reports", "reaction_snapshots", "sync_state", "repos")
+COMPARED = ("issues", "comments", "timeline_events", "reports", "issue_links", "clusters", "reaction_snapshots",
+            "sync_state", "repos")
 
 
 def client_for(server, token=None, sleep=None, max_wait=5.0, seed=1) -> GitHubClient:
