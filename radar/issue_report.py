@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from etl.records import REACTION_KINDS
-from etl.versions import sort_key
+from etl.versions import sort_versions
 
 ENV_FIELDS = ("version", "os", "terminal", "plan", "provider", "model")
 ERROR_FIELDS = ("http_status", "error_type", "error_category", "signature", "is_usage_related")
@@ -91,7 +91,7 @@ def spread(report: IssueReport, column: str) -> list[tuple[str, int]]:
     """How the cluster's reports spread over a field (versions in release order)."""
     values = Counter(_counted(report.cluster_reports)[column].fillna("unknown"))
     if column == "version":
-        return sorted(values.items(), key=lambda kv: (sort_key(kv[0]) is None, sort_key(kv[0]) or ""))
+        return [(v, values[v]) for v in sort_versions(values)]
     return values.most_common()
 
 
@@ -140,7 +140,7 @@ def _fixed_line(report: IssueReport, counted: pd.DataFrame) -> str:
     later = counted[counted["created_at"] > closed_at]
     if later.empty:
         return f"{who} was closed as completed on {_day(closed_at)}; no report in the cluster since."
-    newer = sorted({v for v in later["version"].dropna()}, key=lambda v: sort_key(v) or "")
+    newer = sort_versions(set(later["version"].dropna()))
     return (f"{who} was closed as completed on {_day(closed_at)}, but it is still reported since: "
             f"{len(later)} reports" + (f", on versions up to {newer[-1]}." if newer else "."))
 
