@@ -75,7 +75,11 @@ def cmd_status(args) -> int:
 
 def cmd_parse(args) -> int:
     from etl.parse import run_parse
-    infile = sys.stdin if args.file in (None, "-") else open(args.file, encoding="utf-8", errors="replace")
+    try:
+        infile = sys.stdin if args.file in (None, "-") else open(args.file, encoding="utf-8", errors="replace")
+    except OSError as exc:
+        print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
     with infile:
         errors = run_parse(infile, sys.stdout)
     return 1 if errors else 0

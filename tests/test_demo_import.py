@@ -157,3 +157,8 @@ def test_corrupt_database_gets_a_clear_message(tmp_path, capsys):
     good.write_text(json.dumps([_issue(1)]))
     assert etl_main(["import", str(good), "--db", str(path)]) == 2  # the writer refuses too
     assert path.read_bytes().startswith(b"this is not a database")  # and leaves it as it was
+
+
+def test_parse_of_a_missing_file_says_so(tmp_path, capsys):
+    assert etl_main(["parse", str(tmp_path / "nope.jsonl")]) == 2
+    assert "cannot read" in capsys.readouterr().err
