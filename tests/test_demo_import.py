@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from apiobjects import issue
 from conftest import DEMO_ISSUES, DEMO_SEED, etl_main
 from etl import demo
 
@@ -89,7 +90,7 @@ def test_malformed_file_names_the_file_and_loads_nothing(demo_build, tmp_path, c
     shutil.copyfile(db_path, copy)
     before = _counts(copy)
     good = tmp_path / "more.json"
-    good.write_text(json.dumps([_issue(90001)]))
+    good.write_text(json.dumps([issue("o/r", 90001)]))
     bad = tmp_path / "broken.json"
     bad.write_text('[{"number": 90002, "title": "x", "body": "y"')
     assert etl_main(["import", str(good), str(bad), "--db", str(copy), "--repo", demo.DEMO_REPO]) == 2
@@ -100,22 +101,15 @@ def test_malformed_file_names_the_file_and_loads_nothing(demo_build, tmp_path, c
 
 def test_object_of_the_wrong_shape_is_refused(tmp_path, capsys):
     path = tmp_path / "odd.json"
-    path.write_text(json.dumps([_issue(1), {"hello": "world"}]))
+    path.write_text(json.dumps([issue("o/r", 1), {"hello": "world"}]))
     assert etl_main(["import", str(path), "--db", str(tmp_path / "x.duckdb"), "--repo", "a/b"]) == 2
     err = capsys.readouterr().err
     assert "odd.json" in err and "object #2" in err and not (tmp_path / "x.duckdb").exists()
 
 
-def _issue(number: int, **extra) -> dict:
-    return {"number": number, "title": f"Issue {number}", "body": "API Error: 429 rate limited",
-            "state": "open", "user": {"login": "someone"}, "labels": [{"name": "bug"}],
-            "created_at": "2025-06-01T10:00:00Z", "updated_at": "2025-06-02T10:00:00Z",
-            "repository_url": "https://api.github.com/repos/o/r", **extra}
-
-
 @pytest.mark.parametrize("layout", ["array", "paginated", "jsonl"])
 def test_import_reads_arrays_concatenated_pages_and_json_lines(tmp_path, layout):
-    issues = [_issue(n) for n in range(1, 8)]
+    issues = [issue("o/r", n) for n in range(1, 8)]
     if layout == "array":
         text = json.dumps(issues, indent=2)
     elif layout == "paginated":  # what `gh api --paginate` prints: one array per page, back to back
@@ -154,7 +148,7 @@ def test_corrupt_database_gets_a_clear_message(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "bad.duckdb" in err and "not a readable DuckDB database" in err
     good = tmp_path / "i.json"
-    good.write_text(json.dumps([_issue(1)]))
+    good.write_text(json.dumps([issue("o/r", 1)]))
     assert etl_main(["import", str(good), "--db", str(path)]) == 2  # the writer refuses too
     assert path.read_bytes().startswith(b"this is not a database")  # and leaves it as it was
 

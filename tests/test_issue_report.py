@@ -1,19 +1,18 @@
 """The issue report: reference parsing, the numbers for a known issue, and its Markdown."""
 from __future__ import annotations
 
-import json
 import re
 
 import duckdb
 import pytest
 
+from apiobjects import api, comment, event, issue, write_files
 from conftest import etl_main
 from radar import issue_queries as q
 from radar import issue_report
 from etl.issue_ref import IssueRefError, parse_issue_ref
 
 R = "acme/cli"
-API = f"https://api.github.com/repos/{R}"
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -52,29 +51,6 @@ def test_a_number_needs_a_repository():
         parse_issue_ref("#5", None)
 
 
-def _issue(number, body, **extra):
-    return {"number": number, "title": extra.pop("title", f"Issue {number}"), "body": body,
-            "state": extra.pop("state", "open"), "user": {"login": extra.pop("login", f"author{number}")},
-            "labels": extra.pop("labels", [{"name": "bug"}]), "comments": extra.pop("comments", 0),
-            "created_at": extra.pop("created_at", "2025-06-01T00:00:00Z"), "updated_at": "2025-07-01T00:00:00Z",
-            "closed_at": extra.pop("closed_at", None), "html_url": f"https://github.com/{R}/issues/{number}",
-            "repository_url": API, **extra}
-
-
-def _comment(cid, number, body, login, when="2025-06-10T00:00:00Z"):
-    return {"id": cid, "issue_url": f"{API}/issues/{number}", "body": body, "user": {"login": login},
-            "created_at": when, "updated_at": when, "author_association": "NONE"}
-
-
-def _event(eid, number, event, source=None):
-    e = {"id": eid, "event": event, "created_at": "2025-06-05T00:00:00Z", "actor": {"login": "maint"},
-         "issue": {"number": number, "repository_url": API}}
-    if source:
-        e = {k: v for k, v in e.items() if k != "id"}
-        e["source"] = {"type": "issue", "issue": {"number": source, "repository_url": API}}
-    return e
-
-
 ERROR = 'API Error: 429 {"type":"error","error":{"type":"rate_limit_error","message":"Number of request tokens has exceeded your per-minute rate limit"}}'
 
 
@@ -84,27 +60,24 @@ def known_db(tmp_path_factory):
     PR #5 fixes #1."""
     d = tmp_path_factory.mktemp("known")
     issues = [
-        _issue(1, f"Since v2.1.3 on macOS, Max 5x:\n\n```\n{ERROR}\n```", comments=4,
-               reactions={"total_count": 9, "+1": 7, "eyes": 2}, closed_at="2025-07-01T00:00:00Z",
-               state="closed", state_reason="completed"),
-        _issue(2, f"On v2.1.4, Windows 11:\n\n```\n{ERROR}\n```", state="closed", state_reason="duplicate",
-               labels=[{"name": "duplicate"}], comments=1),
-        _issue(3, f"On v2.1.5, Ubuntu:\n\n```\n{ERROR}\n```", state="closed", state_reason="duplicate", comments=1),
-        _issue(4, "The theme colours are wrong in the diff view.", title="Theme colours"),
-        _issue(5, "Fixes #1", title="Retry on 429", pull_request={"url": f"{API}/pulls/5"}),
+        issue(R, 1, f"Since v2.1.3 on macOS, Max 5x:\n\n```\n{ERROR}\n```", comments=4,
+              reactions={"total_count": 9, "+1": 7, "eyes": 2}, closed_at="2025-07-01T00:00:00Z",
+              state="closed", state_reason="completed"),
+        issue(R, 2, f"On v2.1.4, Windows 11:\n\n```\n{ERROR}\n```", state="closed", state_reason="duplicate",
+              labels=[{"name": "duplicate"}], comments=1),
+        issue(R, 3, f"On v2.1.5, Ubuntu:\n\n```\n{ERROR}\n```", state="closed", state_reason="duplicate", comments=1),
+        issue(R, 4, "The theme colours are wrong in the diff view.", title="Theme colours"),
+        issue(R, 5, "Fixes #1", title="Retry on 429", pull_request={"url": f"{api(R)}/pulls/5"}),
     ]
     comments = [
-        _comment(11, 1, "+1", "fan1"), _comment(12, 1, "Same here", "fan2"),
-        _comment(13, 1, "Same on 2.1.12, Windows, Max 20x", "fan3"),
-        _comment(14, 1, "Still happening on v2.1.14 on macOS with the Pro plan", "fan4", when="2025-08-01T00:00:00Z"),
-        _comment(21, 2, "Duplicate of #1", "maint-bot"), _comment(31, 3, "Duplicate of #2", "maint-bot"),
+        comment(R, 11, 1, "+1", "fan1"), comment(R, 12, 1, "Same here", "fan2"),
+        comment(R, 13, 1, "Same on 2.1.12, Windows, Max 20x", "fan3"),
+        comment(R, 14, 1, "Still happening on v2.1.14 on macOS with the Pro plan", "fan4", when="2025-08-01T00:00:00Z"),
+        comment(R, 21, 2, "Duplicate of #1", "maint-bot"), comment(R, 31, 3, "Duplicate of #2", "maint-bot"),
     ]
-    events = [_event(100, 1, "labeled"), _event(101, 1, "closed"), _event(None, 1, "cross-referenced", source=5),
-              _event(None, 1, "cross-referenced", source=4), _event(102, 2, "marked_as_duplicate")]
-    paths = []
-    for name, objs in (("issues", issues), ("comments", comments), ("events", events)):
-        paths.append(d / f"{name}.json")
-        paths[-1].write_text(json.dumps(objs))
+    events = [event(R, 1, "labeled", 100), event(R, 1, "closed", 101), event(R, 1, "cross-referenced", source=5),
+              event(R, 1, "cross-referenced", source=4), event(R, 2, "marked_as_duplicate", 102)]
+    paths = write_files(d, issues=issues, comments=comments, events=events)
     db = d / "radar.duckdb"
     assert etl_main(["import", *map(str, paths), "--db", str(db)]) == 0
     return db

@@ -1,10 +1,10 @@
 """Links read from text and events, and canonical clusters on known graphs."""
 from __future__ import annotations
 
-import json
 
 import duckdb
 
+from apiobjects import comment, event, issue, write_files
 from conftest import etl_main
 from etl.clusters import IssueFacts, canonical_map
 from etl.links import links_in_text
@@ -60,31 +60,14 @@ def test_edges_to_unknown_issues_and_self_loops_are_ignored():
     assert canonical_map(_facts(1, 2, dups={1}), [(1, 99), (2, 2)]) == {1: 1, 2: 2}
 
 
-def _issue(number, **extra):
-    return {"number": number, "title": f"t{number}", "body": extra.pop("body", "API Error: 429"),
-            "state": extra.pop("state", "open"), "user": {"login": f"u{number}"}, "labels": extra.pop("labels", []),
-            "created_at": "2025-06-01T00:00:00Z", "updated_at": "2025-06-02T00:00:00Z",
-            "repository_url": f"https://api.github.com/repos/{R}", **extra}
-
-
-def _comment(cid, number, body, login="bot"):
-    return {"id": cid, "issue_url": f"https://api.github.com/repos/{R}/issues/{number}", "body": body,
-            "user": {"login": login}, "created_at": "2025-06-03T00:00:00Z", "updated_at": "2025-06-03T00:00:00Z"}
-
-
 def test_pipeline_stores_links_and_clusters(tmp_path):
-    issues = [_issue(1), _issue(2, state="closed", state_reason="duplicate"),
-              _issue(3, labels=[{"name": "duplicate"}]), _issue(4, body="Related to #1, not the same"),
-              _issue(5)]
-    comments = [_comment(100, 2, "Duplicate of #1"), _comment(101, 3, "Duplicate of #2"),
-                _comment(102, 5, "duplicate of #1?", login="passerby")]  # 5 is not marked: stays apart
-    events = [{"id": 7, "event": "cross-referenced", "created_at": "2025-06-04T00:00:00Z",
-               "issue": {"number": 1, "repository_url": f"https://api.github.com/repos/{R}"},
-               "source": {"type": "issue", "issue": {"number": 4, "repository_url": f"https://api.github.com/repos/{R}"}}}]
-    paths = []
-    for name, objs in (("issues", issues), ("comments", comments), ("events", events)):
-        paths.append(tmp_path / f"{name}.json")
-        paths[-1].write_text(json.dumps(objs))
+    issues = [issue(R, 1), issue(R, 2, state="closed", state_reason="duplicate"),
+              issue(R, 3, labels=[{"name": "duplicate"}]), issue(R, 4, body="Related to #1, not the same"),
+              issue(R, 5)]
+    comments = [comment(R, 100, 2, "Duplicate of #1", "bot"), comment(R, 101, 3, "Duplicate of #2", "bot"),
+                comment(R, 102, 5, "duplicate of #1?", login="passerby")]  # 5 is not marked: stays apart
+    paths = write_files(tmp_path, issues=issues, comments=comments,
+                        events=[event(R, 1, "cross-referenced", source=4)])
     db = tmp_path / "db.duckdb"
     assert etl_main(["import", *map(str, paths), "--db", str(db)]) == 0
     with duckdb.connect(str(db), read_only=True) as con:
