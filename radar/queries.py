@@ -354,7 +354,8 @@ def issue_rows(con, f: Filters, search: str = "", limit: int = 200, include: tup
         forced = "cluster_key IN (SELECT cluster_key FROM inc)"
     if search:
         add("""
-        hit AS (SELECT (rp.id::BIGINT << 32) + i.number AS cluster_key FROM issues i JOIN repos rp USING (repo)
+        hit AS (SELECT (rp.id::BIGINT << 32) + coalesce(c.canonical_number, i.number) AS cluster_key
+                FROM issues i JOIN repos rp USING (repo) LEFT JOIN clusters c USING (repo, number)
                 WHERE contains(lower(i.title), lower(?)) OR i.number::VARCHAR = ?),""", search, search)
         where = f"AND (cluster_key IN (SELECT cluster_key FROM hit) OR {forced})"
     # (a cluster without a key could not meet its canonical issue below: leaving it out early

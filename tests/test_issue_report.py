@@ -139,3 +139,11 @@ def test_markdown_neutralizes_hostile_titles():
     text = issue_report.md_escape("[click](javascript:alert(1)) ![x](http://t/p.png) <script>x</script> $$a$$")
     assert not re.search(r"(?<!\\)[\[\]()<>$!:]", text)  # every markup character is backslash-escaped
     assert text.startswith("\\[click\\]")
+
+
+def test_searching_a_duplicate_finds_its_canonical_issue(known_db):
+    from radar import queries
+    from radar.filters import Filters
+    with duckdb.connect(str(known_db), read_only=True) as con:
+        rows = queries.issue_rows(con, Filters(repo=R), "3", 50, ())
+    assert list(rows["number"]) == [1] and rows["duplicates"].iloc[0] == 2
