@@ -5,6 +5,7 @@ import argparse
 import os
 import sys
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from etl import config, db, demo, fetch, github, graph, importer, load, pull, status
@@ -13,7 +14,11 @@ from etl.issue_ref import parse_issue_ref
 
 def cmd_demo(args) -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        paths = demo.write_files(Path(args.out or tmp), args.issues, args.seed)
+        out = Path(args.out or tmp)
+        paths = demo.write_files(out, args.issues, args.seed)
+        # Two syncs, a week apart, so reaction growth ("trending") has something to show.
+        _import([demo.write_week_earlier(out, paths[0])], None, args.db, is_demo=True, kind="demo",
+                seen_at=load.now() - timedelta(days=7))
         return _import(paths, None, args.db, is_demo=True, kind="demo")
 
 
@@ -21,11 +26,11 @@ def cmd_import(args) -> int:
     return _import([Path(p) for p in args.files], args.repo, args.db, is_demo=False, kind="import")
 
 
-def _import(paths, repo, db_path, is_demo: bool, kind: str) -> int:
+def _import(paths, repo, db_path, is_demo: bool, kind: str, seen_at=None) -> int:
     batch = importer.read_batch(paths, repo)  # everything is checked before anything is written
     started = load.now()
     with db.writing(db_path) as con:
-        counts = importer.save_batch(con, batch, is_demo=is_demo)
+        counts = importer.save_batch(con, batch, is_demo=is_demo, seen_at=seen_at)
         for r in sorted(batch.repos):
             load.record_run(con, r, kind, started, "ok", issues_seen=counts["issues"],
                             issues_changed=counts["changed"], comments_seen=counts["comments"])

@@ -335,3 +335,19 @@ def write_files(out_dir: Path, n_issues: int = 3000, seed: int = 7, repo: str = 
         path.write_text(json.dumps(objs, ensure_ascii=False))
         paths.append(path)
     return paths
+
+
+def write_week_earlier(out_dir: Path, issues_file: Path) -> Path:
+    """The issues as a sync a week before would have seen them: issues active in the demo's last
+    weeks had fewer reactions then. Loaded first, it gives the app reaction growth to show."""
+    recent = _iso(END - timedelta(days=45))
+    rng = random.Random(1)
+    earlier = []
+    for obj in json.loads(issues_file.read_text()):
+        if obj["updated_at"] >= recent and obj["reactions"].get("total_count"):
+            counts = {k: int(v * rng.uniform(0.2, 0.8)) for k, v in obj["reactions"].items() if k not in ("url", "total_count")}
+            obj = {**obj, "reactions": {**obj["reactions"], **counts, "total_count": sum(counts.values())}}
+        earlier.append(obj)
+    path = out_dir / "issues-week-earlier.json"
+    path.write_text(json.dumps(earlier, ensure_ascii=False))
+    return path

@@ -98,14 +98,15 @@ def _check(obj: dict) -> None:
         records.event_row("x/y", obj, (obj.get("issue") or {}).get("number") or 0)
 
 
-def save_batch(con, batch: Batch, is_demo: bool = False) -> dict:
-    """Write a checked batch in one transaction; returns counts per kind."""
+def save_batch(con, batch: Batch, is_demo: bool = False, seen_at=None) -> dict:
+    """Write a checked batch in one transaction; returns counts per kind. `seen_at` dates the
+    reaction snapshots (default now)."""
     counts = {"issues": 0, "changed": 0, "comments": 0, "events": 0, "reports": 0}
     con.begin()
     try:
         for repo in sorted(batch.repos):
             load.ensure_repo(con, repo, is_demo)
-            changed = load.upsert_issues(con, repo, batch.issues.get(repo, []))
+            changed = load.upsert_issues(con, repo, batch.issues.get(repo, []), seen_at)
             touched = set(changed) | set(load.upsert_comments(con, repo, batch.comments.get(repo, [])))
             touched |= set(load.upsert_events(con, repo, batch.events.get(repo, [])))
             graph.rebuild_links(con, repo, {int(o["number"]) for o in batch.issues.get(repo, [])})  # PRs too

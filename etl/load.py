@@ -38,8 +38,9 @@ def now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def upsert_issues(con, repo: str, objs: Iterable[dict]) -> list[int]:
-    """Store issues and PRs; returns the numbers of issues (not PRs) whose content changed."""
+def upsert_issues(con, repo: str, objs: Iterable[dict], seen_at: datetime | None = None) -> list[int]:
+    """Store issues and PRs; returns the numbers of issues (not PRs) whose content changed.
+    `seen_at` dates the reaction snapshot (default now; the demo backdates its earlier state)."""
     rows = _dedupe([records.issue_row(repo, o) for o in objs], 2)
     if not rows:
         return []
@@ -48,13 +49,13 @@ def upsert_issues(con, repo: str, objs: Iterable[dict]) -> list[int]:
         "SELECT number, updated_at FROM issues WHERE repo = ? AND number IN (SELECT unnest(?))",
         [repo, numbers]).fetchall())
     upsert_rows(con, "issues", records.ISSUE_COLUMNS, rows)
-    _snapshot_reactions(con, repo, numbers)
+    _snapshot_reactions(con, repo, numbers, seen_at or now())
     pr_col = records.ISSUE_COLUMNS.index("is_pull_request")
     upd_col = records.ISSUE_COLUMNS.index("updated_at")
     return [r[1] for r in rows if not r[pr_col] and (r[1] not in before or before[r[1]] != r[upd_col])]
 
 
-def _snapshot_reactions(con, repo: str, numbers: list[int]) -> None:
+def _snapshot_reactions(con, repo: str, numbers: list[int], seen_at: datetime) -> None:
     """A snapshot row only when counts moved since the last one, so re-loading adds nothing."""
     con.execute(
         """
@@ -69,7 +70,7 @@ def _snapshot_reactions(con, repo: str, numbers: list[int]) -> None:
           AND (s.t IS NULL OR s.t IS DISTINCT FROM i.reactions_total
                OR s.p IS DISTINCT FROM i.reactions_plus1 OR s.c IS DISTINCT FROM i.comment_count)
         """,
-        [now(), repo, repo, numbers],
+        [seen_at, repo, repo, numbers],
     )
 
 

@@ -162,8 +162,9 @@ def test_a_vote_is_stored_once_counted_and_survives_a_reimport(fresh_db, demo_bu
 
 def test_reaction_growth_marks_trending_issues(fresh_db, demo_build, monkeypatch):
     issues = json.loads(next(p for p in demo_build[1] if p.name == "issues.json").read_text())
-    bumped = [dict(i, reactions={**i["reactions"], "total_count": i["reactions"]["total_count"] + 50}) for i in issues[:40]
-              if "pull_request" not in i]
+    # +1000: far above the growth the demo's own week-earlier sync already shows
+    bumped = [dict(i, reactions={**i["reactions"], "total_count": i["reactions"]["total_count"] + 1000})
+              for i in issues[:40] if "pull_request" not in i]
     path = fresh_db.with_name("bump.json")
     path.write_text(json.dumps(bumped))
     assert etl_main(["import", str(path), "--db", str(fresh_db)]) == 0
@@ -173,7 +174,7 @@ def test_reaction_growth_marks_trending_issues(fresh_db, demo_build, monkeypatch
     usage = set(sql(fresh_db, "SELECT number FROM reports WHERE is_usage_related AND kind = 'issue'")["number"])
     assert {int(r["number"]) for r in rows} <= {i["number"] for i in bumped}
     assert len(rows) == min(20, len({i["number"] for i in bumped} & usage))
-    assert all(int(float(r["reactions_gained"])) >= 50 for r in rows)
+    assert all(int(float(r["reactions_gained"])) >= 1000 for r in rows)
 
 
 @pytest.mark.parametrize("statement", [

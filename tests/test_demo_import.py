@@ -41,6 +41,9 @@ def test_demo_counts_match_what_was_generated(demo_build):
         comments = con.execute("SELECT count(*) FROM comments").fetchone()[0]
         events = con.execute("SELECT count(*) FROM timeline_events").fetchone()[0]
         is_demo = con.execute("SELECT is_demo FROM repos WHERE repo = ?", [demo.DEMO_REPO]).fetchone()[0]
+        syncs = con.execute("SELECT count(DISTINCT taken_at) FROM reaction_snapshots").fetchone()[0]
+        grown = con.execute("""SELECT count(*) FROM (SELECT number FROM reaction_snapshots GROUP BY number
+                               HAVING max(reactions_total) > min(reactions_total))""").fetchone()[0]
     expected_prs = sum("pull_request" in i for i in generated["issues"])
     assert issues + prs == DEMO_ISSUES
     assert prs == expected_prs and prs > 0
@@ -48,6 +51,7 @@ def test_demo_counts_match_what_was_generated(demo_build):
     assert comments == len(generated["comments"])
     assert events == len(generated["events"])
     assert is_demo is True
+    assert syncs == 2 and grown > 0  # a week-earlier sync, so reaction growth shows on the demo
 
 
 def test_demo_is_deterministic_and_realistic(tmp_path):
