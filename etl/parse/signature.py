@@ -140,13 +140,18 @@ _REPLACEMENTS = (
     (("<n>",), re.compile(r"<n>(?:[ ,]{1,3}(?:and )?<n>){1,8}"), "<n>"),  # "4 days 20 hours 9 minutes": one duration
 )
 _HAS_DIGIT = re.compile(r"\d")
+_UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _SPACES = re.compile(r"\s{1,200}")
 _EDGES = re.compile(r"^[\s\"'`*“”]{1,20}|[\s.,;:·•\\\"'`*“”)}\]]{1,20}$")
 
 
 def normalize_message(message: str) -> str:
     """Replace the volatile parts of one message with placeholders."""
-    out = message[:_RAW_CAP].replace("\\n", " ").replace('\\"', '"')
+    # A message copied out of a JSON string ends at its first escaped newline (a stack trace or
+    # details follow), and its \\uXXXX escapes are the characters the client printed.
+    out = message[:_RAW_CAP].split("\\n", 1)[0].replace('\\"', '"')
+    if "\\u" in out:
+        out = _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), out)
     digits = _HAS_DIGIT.search(out) is not None
     low = out.lower() if digits else ""
     for needs, rx, placeholder in _REPLACEMENTS:
