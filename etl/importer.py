@@ -109,8 +109,9 @@ def save_batch(con, batch: Batch, is_demo: bool = False, seen_at=None) -> dict:
             changed = load.upsert_issues(con, repo, batch.issues.get(repo, []), seen_at)
             touched = set(changed) | set(load.upsert_comments(con, repo, batch.comments.get(repo, [])))
             touched |= set(load.upsert_events(con, repo, batch.events.get(repo, [])))
-            graph.rebuild_links(con, repo, {int(o["number"]) for o in batch.issues.get(repo, [])})  # PRs too
-            counts["reports"] += graph.rebuild_derived(con, repo, touched)
+            # Links of every issue and PR in the batch (changed or not), reports of what changed.
+            graph.rebuild_links(con, repo, touched | {int(o["number"]) for o in batch.issues.get(repo, [])})
+            counts["reports"] += load.rebuild_reports(con, repo, touched)
             graph.rebuild_clusters(con, repo)
             counts["issues"] += len(batch.issues.get(repo, []))
             counts["changed"] += len(changed)
