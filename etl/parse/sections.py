@@ -14,6 +14,8 @@ MAX_SCAN = 60_000
 MAX_LINE = 2_000
 
 _HEADING = re.compile(r"^#{2,4}[ \t]{1,4}(.{1,160}?)[ \t]*#*[ \t]*$")
+# In a collapsed body a heading line may run on into its answer or prose: its key is its first 160 characters.
+_RUN_ON_HEADING = re.compile(r"^#{2,4}[ \t](.{1,160})")
 _FENCE = re.compile(r"^[ \t]{0,3}(?:`{3,}|~{3,})")
 _FENCE_START = ("`", "~", " ", "\t")
 _ENV_LINE = re.compile(
@@ -38,16 +40,20 @@ def clip(text: str | None, limit: int = MAX_SCAN) -> str:
     return text[:limit] if len(text) > limit else text
 
 
-def structure(text: str) -> tuple[dict[str, str], dict[str, str]]:
-    """(issue-form sections, labelled lines) of a body, in one pass over its lines.
+def structure(text: str, flat: bool = False) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """(issue-form sections, labelled lines, run-on headings) of a body, in one pass over its lines.
 
     Sections: `### Heading` → content (code fences stripped); headings inside code
     fences are content. Labelled lines: `- Platform: darwin`, `OS: Windows 10`,
     `│ OS   darwin`, and checkbox answers under an empty label; keys lower-cased,
-    the first occurrence wins (templates come first)."""
+    the first occurrence wins (templates come first). In a body that lost its line
+    breaks (`flat`) a heading line may end in its one-line answer (`### Operating
+    System macOS`): each heading line with nothing under it is kept as written,
+    by key, for the field lookups that know which heading words they look for."""
     form: dict[str, str] = {}
     env: dict[str, str] = {}
-    key, buf, in_fence, asked = None, [], False, None
+    run_on: dict[str, str] = {}
+    key, heading, buf, in_fence, asked = None, "", [], False, None
     all_lines = text.splitlines()
     if len(text) > MAX_LINE:  # one pathological line must not dominate
         all_lines = [ln[:MAX_LINE] for ln in all_lines]
@@ -55,18 +61,28 @@ def structure(text: str) -> tuple[dict[str, str], dict[str, str]]:
         head = ln[:1]  # a heading starts the line; a fence may be indented by up to 3 blanks
         if head in _FENCE_START and _FENCE.match(ln):
             in_fence = not in_fence
-        elif head == "#" and not in_fence and (m := _HEADING.match(ln)):
+        elif head == "#" and not in_fence and (m := _HEADING.match(ln) or (flat and _RUN_ON_HEADING.match(ln))):
             if key is not None:
-                form.setdefault(key, _section_value(buf))
-            key, buf = m.group(1).strip().strip("*").strip().lower(), []
+                _add_section(form, run_on, key, heading, buf, flat)
+            heading = m.group(1).strip().strip("*").strip()
+            key, buf = heading.lower(), []
             continue
         elif key is not None:
             buf.append(ln)
         if asked or ":" in ln or "  " in ln:
             asked = _env_line(ln, env, asked)  # only lines that can hold a label or an answer
     if key is not None:
-        form.setdefault(key, _section_value(buf))
-    return form, env
+        _add_section(form, run_on, key, heading, buf, flat)
+    return form, env, run_on
+
+
+def _add_section(form: dict[str, str], run_on: dict[str, str], key: str, heading: str,
+                 buf: list[str], flat: bool) -> None:
+    if key in form:
+        return
+    form[key] = _section_value(buf)
+    if flat and not any(x.strip() for x in buf):
+        run_on[key] = heading
 
 
 def _section_value(buf: list[str]) -> str:
