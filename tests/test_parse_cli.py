@@ -4,7 +4,7 @@ import json
 
 from etl.parse import FIELDS, run_parse
 
-KEYS = ["repo", "number", *FIELDS]
+KEYS = ["repo", "number", *FIELDS, "why"]
 
 
 def _run(lines):

@@ -54,6 +54,6 @@ def test_signature_from_an_errors_array_drops_the_stack_and_decodes_escapes():
     signature is the notice as the client printed it, without the stack trace that follows."""
     errors = json.dumps([{"error": "Error: Weekly limit reached ∙ resets Oct 6, 1pm\n    at Ax.run (file:///usr/lib/cli.js:1:2)",
                           "timestamp": "2025-09-01T10:00:00.000Z"}])  # json.dumps escapes ∙ as \u2219
-    body = f"**Bug Description**\nBlocked.\n\n**Environment Info**\n- Platform: darwin\n- Version: 2.0.8\n\n**Errors**\n```json\n{errors}\n```\n"
+    body = f"**Bug Description**\nBlocked by the weekly limit.\n\n**Environment Info**\n- Platform: darwin\n- Version: 2.0.8\n\n**Errors**\n```json\n{errors}\n```\n"
     form = "### Error Messages/Logs\n\n```shell\nWeekly limit reached ∙ resets Oct 9, 3pm\n```\n\n### Claude Code Version\n\n2.0.8 (Claude Code)\n"
     assert parse_issue("Blocked", body)["signature"] == parse_issue("Blocked", form)["signature"] == "Weekly limit reached ∙ resets <date>, <time>"

@@ -23,9 +23,10 @@ Found = tuple[object, str | None]
 NONE: Found = (None, None)
 
 # Limits and complaints that only exist on a subscription: API keys are billed
-# per token and have no session/weekly quota, meter or plan to mismatch.
+# per token and have no session/weekly quota, meter or plan to mismatch. (Tokens
+# drained too fast are not among them: that happens on an API key as well.)
 SUBSCRIPTION_ONLY = ("session_limit", "weekly_limit", "out_of_extra_usage", "usage_limit_reached",
-                     "quota_display_mismatch", "usage_drain", "plan_or_billing")
+                     "quota_display_mismatch", "plan_or_billing")
 # Claude Code's issue form preselects "Anthropic API": the plan and the limit hit decide.
 _FORM_DEFAULT = "anthropic_api"
 
@@ -63,7 +64,7 @@ _CHANGED_TO = re.compile(r"(?:upgraded|downgraded|switched|moved) (?:my plan |my
                          r"(max[ _-]{0,3}(?:20|5) ?[x×]|max|pro|plus|team|enterprise|free)\b")
 # A bare plan word counts when the reporter says they have it ("I'm on Max").
 _BARE_PLAN = re.compile(r"(max|pro|plus|free)(?![a-z0-9_-])(?! (?:tokens|output|context|length|retries|turns|mode|model|\d))")
-_OWNS = re.compile(r"(?:\bon|using|have|with|bought|purchased|paying for|paid for|subscribed to|\bmy) (?:the |a |my )?"
+_OWNS = re.compile(r"(?:\bon|\buse|using|have|with|bought|purchased|paying for|paid for|subscribed to|\bmy) (?:the |a |my )?"
                    r"(?:claude (?:code )?|chatgpt |openai(?:'s|’s)? |gemini |google(?: ai)? )?$")
 _PLAN_GATE = gate("max", "pro", "plus", "team", "business", "enterprise", "free", "ultra", "freeusagelimiterror",
                   "$200", "$100", "20x", "5x", "×")

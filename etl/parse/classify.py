@@ -1,93 +1,290 @@
-"""Error category and usage flag of a report, by the rules of a taxonomy."""
+"""Error category and usage flag of a report, and the evidence that decided them.
+
+A report counts as usage-related on evidence (see taxonomy.toml): an error the client
+prints, a machine error type or status, or a title or text that is *about* usage. What
+an auto-generated report attaches (its session's recent errors) and what the reporter
+complains about count only when the report is about usage on its own.
+"""
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from .literals import Text
-from .rules import any_match
+from .rules import Rule, any_match
 from .taxonomy import DEFAULT, DEFAULT_TAXONOMY, Category, Taxonomy, load_taxonomy
 
-__all__ = ["DEFAULT", "DEFAULT_TAXONOMY", "Taxonomy", "classify", "is_usage_related", "load_taxonomy",
-           "quoted_category"]
+__all__ = ["DEFAULT", "DEFAULT_TAXONOMY", "Taxonomy", "Verdict", "Zones", "classify", "load_taxonomy",
+           "quoted_category", "split", "zones"]
+
+_EVIDENCE_CHARS = 80
 
 
-def _first(taxonomy: Taxonomy, kind: str, text: Text, whole: Text | None = None) -> Category | None:
-    """The first category (file order) with a rule of `kind` matching `text`; `unless`
-    vetoes are looked up in the `whole` report (a title has no payload)."""
-    vetoed = None
-    for cat, rule in taxonomy.candidates(kind, text.present):
-        if cat is vetoed or not rule.matches(text.low):
-            continue
-        if kind != "messages" or not any_match(cat.unless, whole or text):
-            return cat
-        vetoed = cat
-    return None
+class Verdict(NamedTuple):
+    category: str
+    usage: bool
+    rule: str  # what decided both fields (the provenance of each): see RULES
+    evidence: str  # the phrase, error type or status it read ("" when nothing decided)
+    attached: bool = False  # the attached errors are the report's own (their status and type count)
+
+    @property
+    def why(self) -> str:
+        return f"{self.rule}: {self.evidence}" if self.evidence else self.rule
+
+
+# Every `Verdict.rule`, strongest evidence first.
+RULES = ("title message", "error type", "message", "http status", "attached error", "title complaint",
+         "complaint", "about usage", "look-alike", "no evidence")
+
+
+class Zones(NamedTuple):
+    """The scanned title; title and body outside attached blocks; the attached blocks
+    (and their spans in the whole text)."""
+    title: Text
+    prose: Text
+    attached: Text
+    spans: tuple[tuple[int, int], ...] = ()
+
+
+def zones(view: Text, title: Text, taxonomy: Taxonomy) -> Zones:
+    """Split a scanned report into what the reporter wrote and what a tool attached.
+    An attached block starts at a `[usage] attachments` pattern and ends with the code
+    fence it opens. The parts share the scan of the whole (a superset: gates stay sound)."""
+    spans = _attached_spans(view, taxonomy.attachments, len(title.low))
+    if not spans:
+        return Zones(title, view, Text("", frozenset(), view.known))
+    kept, cut = split(view.low, spans)
+    return Zones(title, view._replace(low=kept), view._replace(low=cut), spans)
+
+
+def split(text: str, spans) -> tuple[str, str]:
+    """(`text` outside `spans`, the spans), each part joined by newlines."""
+    kept, cut, at = [], [], 0
+    for start, end in spans:
+        kept.append(text[at:start])
+        cut.append(text[start:end])
+        at = end
+    kept.append(text[at:])
+    return "\n".join(kept), "\n".join(cut)
+
+
+def _attached_spans(view: Text, starts: tuple[Rule, ...], body_start: int) -> list[tuple[int, int]]:
+    spans = []
+    for rule in starts:
+        if rule.is_open(view.present):
+            for m in rule.rx.finditer(view.low, body_start):
+                close = view.low.find("```", m.end())
+                spans.append((m.start(), len(view.low) if close == -1 else close + 3))
+    spans.sort()
+    return [s for i, s in enumerate(spans) if i == 0 or s[0] >= spans[i - 1][1]]
 
 
 def quoted_category(low: str, taxonomy: Taxonomy) -> str | None:
     """The category of an error message the lower-cased text quotes, if any."""
-    cat = _first(taxonomy, "messages", taxonomy.scan(low)[0])
-    return cat.name if cat else None
+    found = _message(taxonomy, taxonomy.scan(low)[0])
+    return found[0].name if found else None
 
 
-def _refine(cat: Category, text: Text, taxonomy: Taxonomy) -> str:
-    """A generic hit ("usage limit reached") gives way to a specific one the
-    body quotes ("5-hour limit reached")."""
+def classify(z: Zones, error_type: str | None, http_status: int | None, taxonomy: Taxonomy,
+             labels: list[str] | tuple = (), attached: tuple[str | None, int | None] = (None, None)) -> Verdict:
+    """The report's category and usage flag. `error_type` and `http_status` are read from
+    the prose, `attached` from the attached blocks; `labels` lower-cased."""
+    about = _Lazy(lambda: about_usage(z, taxonomy))  # most reports are decided before it is needed
+    if hit := _error_hit(z, error_type, http_status, taxonomy, about):
+        cat, rule, evidence = hit
+        own = bool(z.attached.low) and _agrees(cat, _attached_error(z.attached, attached, taxonomy))
+        return Verdict(cat.name, cat.usage_related, rule, evidence, own)
+    if z.attached.low and about() is not None and (found := _attached_error(z.attached, attached, taxonomy)):
+        cat, evidence = found
+        return Verdict(_refine(cat, z, taxonomy), cat.usage_related, "attached error", evidence, True)
+    request = taxonomy.is_request(z.title.low, labels)
+    if not request and (found := _complaint(z, taxonomy, ("topics",))):
+        return Verdict(found[0].name, found[0].usage_related, found[1], found[2])
+    if about() is None:
+        if look := _first_hit(taxonomy.lookalikes, z.prose):
+            return Verdict(taxonomy.fallback, False, "look-alike", look)
+        return Verdict(taxonomy.fallback, False, "no evidence", "")
+    if not request and (found := _complaint(z, taxonomy, ("weak_topics", "names"))):
+        return Verdict(found[0].name, found[0].usage_related, found[1], found[2])
+    return Verdict(taxonomy.fallback, True, "about usage", about())
+
+
+class _Lazy:
+    """A value computed on first call."""
+    __slots__ = ("_make", "_value", "_done")
+
+    def __init__(self, make) -> None:
+        self._make, self._value, self._done = make, None, False
+
+    def __call__(self):
+        if not self._done:
+            self._value, self._done = self._make(), True
+        return self._value
+
+
+def _error_hit(z: Zones, error_type: str | None, http_status: int | None, taxonomy: Taxonomy, about: _Lazy):
+    """(category, rule, evidence) of the error the reporter quotes, by precedence: a message
+    in the title, the payload's error type, a message in the text, the HTTP status. In a
+    report about usage, a look-alike error in the text (a context window) does not decide."""
+    if found := _message(taxonomy, z.title, z.prose):
+        return _refined(found[0], z, taxonomy), "title message", found[1]
+    etype = (error_type or "").lower()
+    if etype and (cat := _by_type(taxonomy, etype)):
+        return _refined(cat, z, taxonomy), "error type", error_type
+    if (found := _message(taxonomy, z.prose, z.prose)) and (found[0].usage_related or about() is None):
+        return _refined(found[0], z, taxonomy), "message", found[1]
+    if http_status is not None and (cat := _by_status(taxonomy, http_status, about)):
+        return cat, "http status", str(http_status)
+    return None
+
+
+def _attached_error(attached: Text, found: tuple[str | None, int | None],
+                    taxonomy: Taxonomy) -> tuple[Category, str] | None:
+    """The category of the attached errors and its evidence: their error type, a message
+    they quote, their status."""
+    etype, status = found
+    if etype and (cat := _by_type(taxonomy, etype.lower())):
+        return cat, etype
+    if hit := _message(taxonomy, attached, attached):
+        return hit
+    if status is not None and (cat := _by_status(taxonomy, status, lambda: True)):
+        return cat, str(status)
+    return None
+
+
+def _agrees(cat: Category, other: tuple[Category, str] | None) -> bool:
+    """The same error, or one a category refines (a 429 behind "usage limit reached")."""
+    if other is None:
+        return False
+    return other[0] is cat or cat.name in other[0].refined_by or other[0].name in cat.refined_by
+
+
+def _by_type(taxonomy: Taxonomy, etype: str) -> Category | None:
+    return next((c for c in taxonomy.categories if etype in c.error_types), None)
+
+
+def _by_status(taxonomy: Taxonomy, status: int, about) -> Category | None:
+    """A status names the error on its own (429), or in a report about usage (a 403);
+    `about()` tells whether the report is."""
+    for c in taxonomy.categories:
+        if status in c.http_statuses or (status in c.weak_http_statuses and about() is not None):
+            return c
+    return None
+
+
+def _refined(cat: Category, z: Zones, taxonomy: Taxonomy) -> Category:
+    return taxonomy.by_name[_refine(cat, z, taxonomy)]
+
+
+def _message(taxonomy: Taxonomy, text: Text, whole: Text | None = None) -> tuple[Category, str] | None:
+    """The first category (file order) with a message matching `text`, and the phrase;
+    `unless` vetoes are looked up in the `whole` report (a title has no payload)."""
+    vetoed = None
+    for cat, rule in taxonomy.candidates("messages", text.present):
+        if cat is vetoed or not (m := rule.find(text.low)):
+            continue
+        if not any_match(cat.unless, whole or text):
+            return cat, _phrase(m)
+        vetoed = cat
+    return None
+
+
+def _refine(cat: Category, z: Zones, taxonomy: Taxonomy) -> str:
+    """A generic hit ("usage limit reached") gives way to a specific one the text quotes
+    ("5-hour limit reached"), else to a specific limit the title names ("5h usage went
+    to 100%")."""
     if not cat.refined_by:
         return cat.name
-    quoted: dict[str, bool] = {}
+    text, quoted = z.prose, {}
     for other, rule in taxonomy.candidates("messages", text.present):
         if other.name in cat.refined_by and other.name not in quoted and rule.matches(text.low):
             quoted[other.name] = not any_match(other.unless, text)
-    return next((name for name in cat.refined_by if quoted.get(name)), cat.name)
+    if name := next((name for name in cat.refined_by if quoted.get(name)), None):
+        return name
+    named = {other.name for other, rule in taxonomy.candidates("names", z.title.present)
+             if other.name in cat.refined_by and rule.matches(z.title.low)}
+    return next((name for name in cat.refined_by if name in named), cat.name)
 
 
-def classify(title: Text, text: Text, error_type: str | None, http_status: int | None, taxonomy: Taxonomy,
-             labels: list[str] | tuple = ()) -> str:
-    """The report's category (see the taxonomy file for the order of evidence).
-    `title` and `text` (title + body) are scanned lower-cased texts; `labels` lower-cased."""
-    if cat := _first(taxonomy, "messages", title, text):
-        return _refine(cat, text, taxonomy)
-    etype = (error_type or "").lower()
-    for cat in taxonomy.categories:
-        if etype and etype in cat.error_types:
-            return _refine(cat, text, taxonomy)
-    if cat := _first(taxonomy, "messages", text, text):
-        return _refine(cat, text, taxonomy)
-    for cat in taxonomy.categories:
-        if http_status in cat.http_statuses:
-            return cat.name
-    if not taxonomy.is_request(title.low, labels):
-        return _complaint(title, text, taxonomy)
-    return taxonomy.fallback
+def _complaint(z: Zones, taxonomy: Taxonomy, kinds: tuple[str, ...]) -> tuple[Category, str, str] | None:
+    """What the reporter complains about (rules of `kinds`, in order), in the title, then
+    in the text outside headings (an issue form's questions, "What subscription do you
+    have?", are template text, not the reporter's words)."""
+    for part, rule in ((z.title, "title complaint"), (_prose(z.prose), "complaint")):
+        for kind in kinds:
+            if found := _topic(taxonomy, kind, part):
+                return found[0], rule, found[1]
+    return None
 
 
-def _complaint(title: Text, text: Text, taxonomy: Taxonomy) -> str:
-    """What the reporter complains about: topics (title, then text), then weak topics
-    — outside headings (template questions such as "What subscription do you have?")
-    and only when no look-alike (memory leak, CPU usage) explains the report."""
-    for part in (title, text):
-        if cat := _first(taxonomy, "topics", part):
-            return cat.name
-    if any_match(taxonomy.lookalikes, text):
-        return taxonomy.fallback
-    cat = _first(taxonomy, "weak_topics", _prose(text))
-    return cat.name if cat else taxonomy.fallback
+def _topic(taxonomy: Taxonomy, kind: str, text: Text) -> tuple[Category, str] | None:
+    for cat, rule in taxonomy.candidates(kind, text.present):
+        if m := rule.find(text.low):
+            return cat, _phrase(m)
+    return None
 
 
-_HEADING = re.compile(r"\n#{1,6}[ \t][^\n]{0,300}")  # a newline first: a fast literal scan
+def about_usage(z: Zones, taxonomy: Taxonomy) -> str | None:
+    """The phrase that makes the report about usage: an anchor in the title, or anchors
+    named at least `body_mentions` times in the text outside headings — never a negated one
+    ("no quota error") or one inside a look-alike ("GitHub API rate limit")."""
+    for rules in (taxonomy.anchors, taxonomy.title_anchors):
+        for rule in rules:
+            if rule.is_open(z.title.present):
+                for m in rule.rx.finditer(z.title.low):
+                    if _counts(rule, z.title, m, taxonomy.lookalikes):
+                        return _phrase(m)
+    found, count, low = None, 0, z.prose.low
+    for rule in taxonomy.anchors:
+        if rule.is_open(z.prose.present):
+            for m in rule.rx.finditer(low):
+                if not _in_heading(low, m.start()) and _counts(rule, z.prose, m, taxonomy.lookalikes):
+                    found, count = found or _phrase(m), count + 1
+                    if count >= taxonomy.body_mentions:
+                        return found
+    return None
+
+
+_NEAR = 60  # a look-alike that overlaps an anchor starts or ends this close to it
+
+
+def _counts(rule: Rule, text: Text, m: re.Match, lookalikes: tuple[Rule, ...]) -> bool:
+    """Is this anchor match evidence: not negated, and not part of a look-alike?"""
+    low = text.low
+    if rule.negations is not None and rule._negated(low, m.start()):  # noqa: SLF001 - the rule's own test
+        return False
+    lo, hi = max(0, m.start() - _NEAR), m.end() + _NEAR
+    for look in lookalikes:
+        if look.is_open(text.present):
+            for other in look.rx.finditer(low, lo, hi):
+                if other.start() < m.end() and m.start() < other.end():
+                    return False
+    return True
+
+
+def _in_heading(low: str, at: int) -> bool:
+    """Is `at` in a markdown heading (an issue form's question, not the reporter's words)? In
+    a body whose line breaks were restored, the answer may follow on the heading's line."""
+    start = low.rfind("\n", 0, at) + 1
+    return at - start <= _HEADING_CHARS and (low.startswith("#", start) or low.startswith(("  #", " #"), start))
+
+
+def _first_hit(rules: tuple[Rule, ...], text: Text) -> str | None:
+    for rule in rules:
+        if m := rule.find_in(text):
+            return _phrase(m)
+    return None
+
+
+def _phrase(m: re.Match) -> str:
+    return " ".join(m.group().split())[:_EVIDENCE_CHARS]
+
+
+_HEADING_CHARS = 60  # a form's heading is shorter; more on its line is the answer run on
+_HEADING = re.compile(r"\n#{1,6}[ \t][^\n]{0,%d}" % _HEADING_CHARS)  # a newline first: a fast literal scan
 
 
 def _prose(text: Text) -> Text:
     """The text without markdown headings: an issue form's questions ("What subscription
     do you have?") are template text, not the reporter's words."""
     return text._replace(low=_HEADING.sub("\n", "\n" + text.low)) if "#" in text.low else text
-
-
-def is_usage_related(text: Text, category: str, taxonomy: Taxonomy) -> bool:
-    cat = taxonomy.by_name.get(category)
-    if cat is not None and category != taxonomy.fallback:
-        return cat.usage_related
-    if any_match(taxonomy.lookalikes, text):
-        return False
-    return any_match(taxonomy.usage_patterns, _prose(text))

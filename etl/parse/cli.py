@@ -16,6 +16,7 @@ def parse_line(line: str) -> dict:
     rep = _with_comment_evidence(rep, issue, repo)
     out = {"repo": repo, "number": issue.get("number")}
     out.update({f: rep[f] for f in FIELDS})
+    out["why"] = rep["why"]
     return out
 
 

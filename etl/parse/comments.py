@@ -71,6 +71,8 @@ def inherit(rep: dict, issue: dict, said_nothing: bool) -> dict:
         if rep.get(f) in (None, False) or said_nothing:
             rep[f] = issue[f]
             prov[f] = "issue"
+    if prov.get("error_category") == "issue" and issue.get("why"):
+        rep["why"] = f"issue {issue['why']}"
     return rep
 
 
@@ -111,4 +113,7 @@ def _fill_from(rep: dict, found: dict, taxonomy: Taxonomy, quotes_error: bool) -
     if rep["error_category"] == taxonomy.fallback and found["error_category"] != taxonomy.fallback:
         if quotes_error:
             rep["error_category"], prov["error_category"] = found["error_category"], "comment"
-        rep["is_usage_related"] = rep["is_usage_related"] or found["is_usage_related"]
+            rep["why"] = f"comment {found['why']}"
+        if found["is_usage_related"] and not rep["is_usage_related"]:
+            rep["is_usage_related"], prov["is_usage_related"] = True, "comment"
+            rep["why"] = f"comment {found['why']}"

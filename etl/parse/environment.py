@@ -19,16 +19,19 @@ NONE: Found = (None, None)
 
 # ---------------------------------------------------------------- version
 _SUFFIX = r"(?:-[0-9a-z]{1,20}(?:\.[0-9a-z]{1,20}){0,3})?"
-_SEMVER = re.compile(r"(?<![\w.])v?(\d{1,4}\.\d{1,6}\.\d{1,12}" + _SUFFIX + r")(?![\w.]{0,1}\d)", re.I)
+# Numbers without leading zeros, as semantic versioning requires ("1.01.23" is no version).
+_NUM = r"(?:0|[1-9]\d{0,%d})"
+_SEMVER = re.compile(r"(?<![\w.])v?(" + _NUM % 3 + r"\." + _NUM % 5 + r"\." + _NUM % 11 + _SUFFIX + r")(?![\w.]{0,1}\d)", re.I)
 # A desktop-app build (`1.3561.0 (fbc74b)`): long minor, then a commit hash.
 _DESKTOP_BUILD = re.compile(r"\d\.\d{3,6}\.\d{1,6}\s{0,3}\([0-9a-f]{5,12}\)", re.I)
 _VERSION_FORM = ("version",)
 _NOT_CLIENT = ("node", "python", "vs code", "vscode", "ide", "os version", "operating", "git", "npm",
-               "extension", "macos", "windows", "terminal", "browser", "model", "app version", "codex app")
+               "extension", "macos", "windows", "terminal", "browser", "model", "app version", "codex app",
+               "last working", "plugin")
 _PRODUCT_KEYS = ("claude code", "claude cli", "codex", "codex cli", "gemini cli", "qwen code", "opencode",
                  "kilo code", "cline", "roo code", "aider", "copilot cli", "cli", "claude-code")
 # Free text: find every x.y.z once, then judge it by the words around it.
-_VERSION_CANDIDATE = re.compile(r"(\d{1,3}\.\d{1,4}\.\d{1,12}" + _SUFFIX + r")(?![\w.]{0,1}\d)")
+_VERSION_CANDIDATE = re.compile(r"(" + _NUM % 2 + r"\." + _NUM % 3 + r"\." + _NUM % 11 + _SUFFIX + r")(?![\w.]{0,1}\d)")
 _VERSION_BEFORE = (
     re.compile(r"(?:claude[ -]code|codex(?:[ -]cli)?|gemini[ -]cli|qwen[ -]code|opencode|\bcli|version|\bver\.?)[ \t:(]{1,3}$"),
     re.compile(r"(?:^|[\s(])$"),  # `v2.1.4`: only with the v

@@ -45,8 +45,14 @@ def find_http_status(low: str) -> Found:
     return (best[1], best[2]) if best else (None, None)
 
 
+# A status said not to occur ("no 429 errors in the logs"), or a line:column of a stack frame.
+_DENIED = re.compile(r"(?:\bno|\bnot|n't|\bnever|\bwithout)(?: an?| any)?(?: http)?\s{1,3}$|\d:$")
+
+
 def _status_rule(low: str, start: int, end: int, code: int, limit: int) -> int | None:
     before = low[max(0, start - 40):start]
+    if _DENIED.search(before):
+        return None
     for i, (pre, post, _src) in enumerate(_STATUS_CONTEXT[:limit]):
         if i == len(_STATUS_CONTEXT) - 1 and code not in _BARE_OK:
             continue

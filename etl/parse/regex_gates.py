@@ -27,7 +27,7 @@ def required_literal(pattern: str) -> tuple[str | frozenset[str] | None, bool]:
     lit = best.lstrip("\0 ")
     if len(lit) >= 3:
         return lit, not best.startswith("\0")
-    return _leading_alternatives(pattern), True
+    return _leading_alternatives(pattern[2:] if pattern.startswith("\\b(?:") else pattern), True
 
 
 def _literal_runs(pattern: str) -> list[str] | None:

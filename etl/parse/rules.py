@@ -28,6 +28,10 @@ class Rule:
     def search(self, text: Text) -> bool:
         return self.is_open(text.present) and self.matches(text.low)
 
+    def find_in(self, text: Text) -> re.Match | None:
+        """The first match in `text` (gate checked), for rules whose evidence is shown."""
+        return self.find(text.low) if self.is_open(text.present) else None
+
     def is_open(self, present: frozenset[str]) -> bool:
         gate = self.gate
         if gate is None:
@@ -35,28 +39,39 @@ class Rule:
         return gate in present if type(gate) is str else not present.isdisjoint(gate)
 
     def matches(self, low: str) -> bool:
-        """The regex alone (the caller has checked the gate). Every match holds the gate,
-        so in a long text only the windows around the gate's occurrences are searched."""
-        if not self.width or type(self.gate) is not str or len(low) < 8 * self.width:
+        return self.find(low) is not None
+
+    def find(self, low: str) -> re.Match | None:
+        """The regex alone (the caller has checked the gate). Every match holds a gate
+        literal, so in a long text only the windows around its occurrences are searched."""
+        if not self.width or self.gate is None or len(low) < 8 * self.width:
             return self._search(low, 0, len(low))
-        literal, width = self.gate.lstrip(SUBSTRING), self.width
+        if type(self.gate) is str:
+            return self._near(low, self.gate.lstrip(SUBSTRING))
+        for literal in self.gate:  # any of several literals: each one's windows in turn
+            if literal in low and (m := self._near(low, literal)):
+                return m  # not necessarily the first match in the text: callers only ask whether
+        return None
+
+    def _near(self, low: str, literal: str) -> re.Match | None:
+        width = self.width
         reach = len(literal) + width + _LOOKAHEAD  # how far past an occurrence a match can read
         start, end = -1, -1  # the window being grown over overlapping occurrences
         at = low.find(literal)
         while at != -1:
             if at - width > end:
-                if end > 0 and self._search(low, start, end):
-                    return True
+                if end > 0 and (m := self._search(low, start, end)):
+                    return m
                 start = max(0, at - width)
             end = min(at + reach, len(low))
             at = low.find(literal, at + 1)
-        return end > 0 and self._search(low, start, end)
+        return self._search(low, start, end) if end > 0 else None
 
-    def _search(self, low: str, start: int, end: int) -> bool:
+    def _search(self, low: str, start: int, end: int) -> re.Match | None:
         m = self.rx.search(low, start, end)
         while m is not None and self.negations is not None and self._negated(low, m.start()):
             m = self.rx.search(low, m.start() + 1, end)
-        return m is not None
+        return m
 
     def _negated(self, low: str, start: int) -> bool:
         return self.negations.search(low, max(0, start - 16), start) is not None

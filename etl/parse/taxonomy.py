@@ -11,7 +11,7 @@ from .rules import Rule, compile_rules
 from .vendors import Vendor, load_vendors
 
 DEFAULT_TAXONOMY = Path(__file__).with_name("taxonomy.toml")
-RULE_KINDS = ("messages", "topics", "weak_topics")
+RULE_KINDS = ("messages", "topics", "weak_topics", "names")
 
 
 @dataclass(frozen=True)
@@ -21,20 +21,25 @@ class Category:
     messages: tuple[Rule, ...] = ()
     topics: tuple[Rule, ...] = ()
     weak_topics: tuple[Rule, ...] = ()
+    names: tuple[Rule, ...] = ()  # the limit named, when a report about usage says nothing more
     unless: tuple[Rule, ...] = ()
     error_types: frozenset[str] = frozenset()
     http_statuses: frozenset[int] = frozenset()
+    weak_http_statuses: frozenset[int] = frozenset()  # count only in a report about usage
     refined_by: tuple[str, ...] = ()
 
     def rules(self) -> tuple[Rule, ...]:
-        return self.messages + self.topics + self.weak_topics + self.unless
+        return self.messages + self.topics + self.weak_topics + self.names + self.unless
 
 
 @dataclass(frozen=True)
 class Taxonomy:
     categories: tuple[Category, ...]
-    usage_patterns: tuple[Rule, ...] = ()
+    anchors: tuple[Rule, ...] = ()  # what a report about usage names: in its title, or often in its text
+    title_anchors: tuple[Rule, ...] = ()  # the same, in the title only
+    body_mentions: int = 2
     lookalikes: tuple[Rule, ...] = ()
+    attachments: tuple[Rule, ...] = ()  # where a tool's attached block (recent errors) starts
     fallback: str = "other"
     by_name: dict = field(default_factory=dict, compare=False)
     vendors: tuple[Vendor, ...] = ()
@@ -83,7 +88,8 @@ class Taxonomy:
         return memo[1][kind]
 
     def _keys(self) -> set[str]:
-        rules = self.usage_patterns + self.lookalikes + self.gateways + self.api_cues + self.subscription_cues
+        rules = (self.anchors + self.title_anchors + self.lookalikes + self.attachments + self.gateways
+                 + self.api_cues + self.subscription_cues)
         rules += tuple(r for c in self.categories for r in c.rules())
         return {k for r in rules for k in r.keys()}
 
@@ -106,9 +112,11 @@ def _category(c: dict, negations: re.Pattern | None) -> Category:
     return Category(
         name=c["name"], usage_related=bool(c.get("usage_related", True)),
         messages=compile_rules(c.get("messages", ()), negations), topics=compile_rules(c.get("topics", ())),
-        weak_topics=compile_rules(c.get("weak_topics", ())), unless=compile_rules(c.get("unless", ())),
+        weak_topics=compile_rules(c.get("weak_topics", ())), names=compile_rules(c.get("names", ())),
+        unless=compile_rules(c.get("unless", ())),
         error_types=frozenset(t.lower() for t in c.get("error_types", ())),
         http_statuses=frozenset(int(s) for s in c.get("http_statuses", ())),
+        weak_http_statuses=frozenset(int(s) for s in c.get("weak_http_statuses", ())),
         refined_by=tuple(c.get("refined_by", ())),
     )
 
@@ -120,8 +128,11 @@ def load_taxonomy(path: str | None = None) -> Taxonomy:
     negations = re.compile(f"(?:{'|'.join(data['negations'])})\\s{{0,3}}$") if data.get("negations") else None
     cats = tuple(_category(c, negations) for c in data.get("category", ()))
     usage, requests = data.get("usage", {}), data.get("feature_requests", {})
-    return Taxonomy(categories=cats, usage_patterns=compile_rules(usage.get("patterns", ())),
+    return Taxonomy(categories=cats, anchors=compile_rules(usage.get("anchors", ()), negations),
+                    title_anchors=compile_rules(usage.get("title_anchors", ()), negations),
+                    body_mentions=int(usage.get("body_mentions", 2)),
                     lookalikes=compile_rules(usage.get("lookalikes", ())),
+                    attachments=compile_rules(usage.get("attachments", ())),
                     fallback=data.get("fallback", "other"), by_name={c.name: c for c in cats},
                     vendors=load_vendors(data.get("vendor", ())),
                     request_labels=frozenset(lab.lower() for lab in requests.get("labels", ())),
