@@ -80,7 +80,8 @@ CREATE TABLE IF NOT EXISTS reports (
     error_type      VARCHAR,
     error_category  VARCHAR,
     signature       VARCHAR,
-    provenance      VARCHAR,              -- JSON object: field -> source
+    provenance      VARCHAR,              -- JSON object: field -> source (for the category: the rule)
+    why             VARCHAR,              -- the rule and phrase that decided is_usage_related and error_category
     parser_version  VARCHAR,
     -- Kept at load time so that counting a million reports needs no join and no string hashing:
     author_id       INTEGER,              -- authors.id: distinct reporters as small integers
@@ -170,3 +171,4 @@ ALTER TABLE reports ADD COLUMN IF NOT EXISTS author_id INTEGER;
 ALTER TABLE reports ADD COLUMN IF NOT EXISTS canonical INTEGER;
 ALTER TABLE reports ADD COLUMN IF NOT EXISTS cluster_key BIGINT;
 ALTER TABLE clusters ADD COLUMN IF NOT EXISTS error_canonical INTEGER;
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS why VARCHAR;

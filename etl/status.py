@@ -4,6 +4,7 @@ from __future__ import annotations
 import duckdb
 
 from etl import db
+from etl.transform import PARSER_VERSION
 
 
 def describe(path=None) -> str:
@@ -35,8 +36,10 @@ def describe(path=None) -> str:
 
 
 def _stale_reports(con) -> bool:
-    """Reports without the counting keys a current load stores (or a schema without them)."""
+    """Reports read by an earlier parser, or without the counting keys a current load stores
+    (or a schema without them)."""
     try:
-        return con.execute("SELECT count(*) > 0 FROM reports WHERE cluster_key IS NULL").fetchone()[0]
+        return con.execute("SELECT count(*) > 0 FROM reports WHERE cluster_key IS NULL OR parser_version <> ?",
+                           [PARSER_VERSION]).fetchone()[0]
     except duckdb.BinderException:
         return True

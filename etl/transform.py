@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from etl import parse
 from etl.versions import sort_key
 
-PARSER_VERSION = "1"
+# Bumped whenever a change of the parser or the default taxonomy changes what it reads:
+# `status` then asks for `python -m etl reparse`.
+PARSER_VERSION = "2"
 REPORT_COLUMNS = (
     "repo", "number", "comment_id", "kind", "author", "created_at", "is_usage_related",
     "version", "version_key", "os", "terminal", "plan", "provider", "model", "http_status",
-    "error_type", "error_category", "signature", "provenance", "parser_version",
+    "error_type", "error_category", "signature", "provenance", "why", "parser_version",
 )
 
 
@@ -39,7 +41,7 @@ def _row(repo, number, comment_id, kind, author, created_at, fields: dict) -> tu
         fields.get("terminal"), fields.get("plan"), fields.get("provider"), fields.get("model"),
         fields.get("http_status"), fields.get("error_type"), fields.get("error_category"),
         fields.get("signature"), json.dumps(fields.get("provenance") or {}, sort_keys=True),
-        PARSER_VERSION,
+        fields.get("why"), PARSER_VERSION,
     )
 
 
@@ -69,4 +71,5 @@ _ME_TOO_FIELDS = ("is_usage_related", "error_category", "signature", "http_statu
 def _inherited(issue: dict) -> dict:
     fields = {k: issue.get(k) for k in _ME_TOO_FIELDS}
     fields["provenance"] = {k: "issue" for k, v in fields.items() if v is not None}
+    fields["why"] = issue.get("why")
     return fields

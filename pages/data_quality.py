@@ -23,6 +23,11 @@ mix = data.query("provenance_mix", f)
 widgets.chart(charts.heatmap(mix, "source", "field", "reports"), "provenance_heatmap", select=False)
 widgets.csv_download(mix, "value-sources", f)
 
+st.subheader("Why issues count as usage-related, or not")
+st.caption("Every issue keeps the rule and the phrase that decided (the issue report shows its own). "
+           "Issue bodies only, usage-related or not, within the other filters.")
+widgets.table(data.query("usage_reasons", f), "usage-reasons", f)
+
 st.subheader("Conflicting sources: platform label vs the report")
 st.caption("Issues whose maintainer label `platform:…` names another operating system than the one "
            "read from the issue text (the label is the curated source).")

@@ -69,6 +69,8 @@ with left:
     st.caption("From the issue body; `from` says where each value was read.")
     widgets.table(pd.DataFrame(report.parsed, columns=["field", "value", "from"]).astype(str),
                   f"issue-{number}-fields", f)
+    st.caption("Why it counts as it does (the rule and the phrase that decided usage and category):")
+    st.text(report.why or "not recorded: run `python -m etl reparse`")  # untrusted phrase: plain text
 with right:
     st.subheader("Signals")
     signals = pd.DataFrame([{"signal": f"reaction {k}", "count": n} for k, n in report.reactions.items()]

@@ -38,6 +38,7 @@ class IssueReport:
     reactions: dict[str, int]
     events: dict[str, int]
     parsed: list[tuple[str, object, str]]          # (field, value, provenance)
+    why: str | None                                # the rule and phrase that decided usage and category
     canonical: int
     cluster: pd.DataFrame
     cluster_reports: pd.DataFrame
@@ -64,6 +65,7 @@ def build(repo: str, number: int, issue: pd.DataFrame, reports: pd.DataFrame, ev
         reactions={k: int(row[f"reactions_{_col(k)}"] or 0) for k in REACTION_KINDS},
         events=dict(zip(events["event"], events["n"].astype(int))),
         parsed=_parsed(body.iloc[0]) if len(body) else [],
+        why=_none(body["why"].iloc[0]) if len(body) and "why" in body else None,
         canonical=int(mine["canonical"].iloc[0]) if len(mine) else number,
         cluster=cluster, cluster_reports=cluster_reports, links=links, votes=votes or {},
     )
@@ -173,6 +175,7 @@ def to_markdown(report: IssueReport) -> str:
               "## Summary", "", *[f"- {md_escape(s)}" for s in summary(report)], "",
               "## Parsed fields", "", "| field | value | from |", "|---|---|---|",
               *[f"| {f} | {md_escape(v) if v is not None else '—'} | {p or '—'} |" for f, v, p in report.parsed], "",
+              f"Why: {md_escape(report.why) if report.why else 'not recorded (run python -m etl reparse)'}", "",
               f"## Cluster (canonical: #{report.canonical})", "", "| issue | state | duplicate of |", "|---|---|---|",
               *[f"| #{r.number} | {r.state} | {'#%d' % r.duplicate_of if _none(r.duplicate_of) else ''} |"
                 for r in report.cluster.itertuples()], ""]

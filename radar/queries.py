@@ -469,6 +469,19 @@ def provenance_mix(con, f: Filters) -> pd.DataFrame:
         GROUP BY ALL ORDER BY field, reports DESC""", params).df()
 
 
+def usage_reasons(con, f: Filters, limit: int = 25) -> pd.DataFrame:
+    """Why issues count as usage-related or not: per decision and rule (the provenance of
+    `is_usage_related`), how many issue reports, and the reason given most often. Issue bodies
+    only, usage-related or not, so the reports the gate kept out are counted too."""
+    sql, params = filtered_reports(f, kinds=("issue",), usage_only=False)
+    # Few distinct (flag, provenance, why) triples exist: count them first, parse each JSON once.
+    return con.execute(f"""
+        SELECT usage_related, rule, sum(n)::BIGINT AS reports, arg_max(why, n) AS most_common_reason
+        FROM (SELECT is_usage_related AS usage_related, provenance::JSON->>'is_usage_related' AS rule, why, n
+              FROM (SELECT is_usage_related, provenance, why, count(*) AS n FROM ({sql}) GROUP BY ALL))
+        GROUP BY ALL ORDER BY usage_related DESC, reports DESC LIMIT ?""", [*params, limit]).df()
+
+
 def label_conflicts(con, f: Filters, limit: int = 200) -> pd.DataFrame:
     """Issues whose maintainer label `platform:X` disagrees with the OS read from the report."""
     sql, params = filtered_reports(f)

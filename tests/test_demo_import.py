@@ -135,6 +135,29 @@ def test_status_describes_the_database(demo_db, capsys):
     assert f"{DEMO_ISSUES - _prs(demo_db)} issues" in out
 
 
+def test_reparse_brings_a_new_reading_to_an_older_database(tmp_path, capsys):
+    """A database whose reports an earlier parser read (no `why`, another parser version, another
+    verdict) is flagged by `status`; `reparse` re-reads the stored issues offline."""
+    path = tmp_path / "db.duckdb"
+    src = tmp_path / "i.json"
+    src.write_text(json.dumps([issue("o/r", 1, "Plan mode saves files to the wrong directory.", title="Plan mode bug"),
+                               issue("o/r", 2, "Claude usage limit reached. Your limit will reset at 5pm.")]))
+    assert etl_main(["import", str(src), "--db", str(path)]) == 0
+    with duckdb.connect(str(path)) as con:  # what the earlier parser stored
+        con.execute("UPDATE reports SET is_usage_related = true, error_category = 'plan_or_billing', why = NULL, "
+                    "parser_version = '1' WHERE number = 1")
+    assert etl_main(["status", "--db", str(path)]) == 0
+    assert "run `python -m etl reparse`" in capsys.readouterr().out
+    assert etl_main(["reparse", "--db", str(path)]) == 0
+    with duckdb.connect(str(path), read_only=True) as con:
+        rows = con.execute("SELECT number, is_usage_related, error_category, why FROM reports ORDER BY number").fetchall()
+    assert rows == [(1, False, "other", "no evidence"),
+                    (2, True, "usage_limit_reached", "message: usage limit reached")]
+    capsys.readouterr()
+    assert etl_main(["status", "--db", str(path)]) == 0
+    assert "run `python -m etl reparse`" not in capsys.readouterr().out
+
+
 def _prs(path: Path) -> int:
     with duckdb.connect(str(path), read_only=True) as con:
         return con.execute("SELECT count(*) FROM issues WHERE is_pull_request").fetchone()[0]

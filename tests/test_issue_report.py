@@ -102,6 +102,8 @@ def test_numbers_of_a_known_issue(known_db):
     assert report.reactions["+1"] == 7 and report.reactions["eyes"] == 2
     parsed = {f: v for f, v, _ in report.parsed}
     assert parsed["version"] == "2.1.3" and parsed["http_status"] == 429 and parsed["error_category"] == "rate_limited"
+    assert report.why == "error type: rate_limit_error"  # the rule and what it read
+    assert dict((f, src) for f, _, src in report.parsed)["is_usage_related"] == "error type"
     # reports: 3 issue bodies + 2 report-like comments; me-too: 2
     assert [v for v, _ in issue_report.spread(report, "version")] == ["2.1.3", "2.1.4", "2.1.5", "2.1.12", "2.1.14"]
     text = "\n".join(issue_report.summary(report))
@@ -132,6 +134,7 @@ def test_markdown_download(known_db):
     assert "- Votes: works 2" in md
     assert "| version | 2\\.1\\.3 | " in md
     assert "| #3 | closed | #1 |" in md
+    assert "Why: error type\\: rate\\_limit\\_error" in md
     assert "- version: 2\\.1\\.3 ×1, 2\\.1\\.4 ×1, 2\\.1\\.5 ×1, 2\\.1\\.12 ×1, 2\\.1\\.14 ×1" in md
 
 
@@ -147,3 +150,14 @@ def test_searching_a_duplicate_finds_its_canonical_issue(known_db):
     with duckdb.connect(str(known_db), read_only=True) as con:
         rows = queries.issue_rows(con, Filters(repo=R), "3", 50, ())
     assert list(rows["number"]) == [1] and rows["duplicates"].iloc[0] == 2
+
+
+def test_data_quality_counts_why_issues_count_or_not(known_db):
+    """Every issue's reason is countable: the rate-limit error type for the three reports of it,
+    no evidence for the theme bug (pull requests are not reports)."""
+    from radar import queries
+    from radar.filters import Filters
+    with duckdb.connect(str(known_db), read_only=True) as con:
+        rows = queries.usage_reasons(con, Filters(repo=R))
+    assert [tuple(r) for r in rows.itertuples(index=False)] == [
+        (True, "error type", 3, "error type: rate_limit_error"), (False, "no evidence", 1, "no evidence")]
