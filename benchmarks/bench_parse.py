@@ -1,14 +1,15 @@
-"""Parser accuracy against the labelled corpus, and parsing speed.
+"""Parser accuracy against labelled issues, and parsing speed.
 
-    python benchmarks/bench_parse.py [--misses FIELD]
+    python benchmarks/bench_parse.py [--misses FIELD] [--real-misses]
 
-Reads `../shared/data/*.jsonl` (lines with a `truth` field), prints per-field
-accuracy, a confusion table for `error_category`, and reports/s on one core.
+Prints, for each real stream (`../shared/data/real/NAME.jsonl`, labels in benchmarks/labels/):
+the share flagged usage-related, precision and recall of `is_usage_related`, and per-field
+accuracy on its usage-related issues; then per-field accuracy on the labelled corpus
+(`../shared/data/*.jsonl`), a confusion table for `error_category`, and reports/s on one core.
 """
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sys
 import time
@@ -18,40 +19,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from etl.parse import FIELDS, parse_issue  # noqa: E402
+from benchmarks.scoring import DATA, SCORED, accuracy, corpus, gate_score, real_streams, same  # noqa: E402
+from etl.parse import parse_issue  # noqa: E402
 from etl.parse.cli import parse_line  # noqa: E402
-
-DATA = REPO.parent / "shared" / "data"
-SCORED = ("is_usage_related", "version", "os", "plan", "provider", "http_status", "error_type", "error_category")
-
-
-def load_corpus() -> list[dict]:
-    rows = []
-    for path in sorted(DATA.glob("*.jsonl")):
-        for line in path.open(encoding="utf-8"):
-            try:
-                row = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(row, dict) and isinstance(row.get("truth"), dict):
-                rows.append(row)
-    return rows
-
-
-def same(field: str, got, want) -> bool:
-    if field == "error_type" and isinstance(got, str) and isinstance(want, str):
-        return got.lower() == want.lower()
-    return got == want
 
 
 def score(rows: list[dict]) -> tuple[dict, list]:
     """Per-field accuracy over the fields each truth states, and the outputs."""
     outputs = [parse_line(json.dumps(r)) for r in rows]
-    acc = {}
-    for f in SCORED:
-        pairs = [(o[f], r["truth"][f]) for o, r in zip(outputs, rows) if f in r["truth"]]
-        acc[f] = (sum(same(f, g, w) for g, w in pairs), len(pairs))
-    return acc, outputs
+    return accuracy([(o, r["truth"]) for o, r in zip(outputs, rows)]), outputs
 
 
 def print_accuracy(acc: dict) -> None:
@@ -104,11 +80,38 @@ def measure_speed(rows: list[dict], seconds: float = 2.0) -> tuple[float, float]
     return done / (time.perf_counter() - start), done / (time.process_time() - cpu)
 
 
+def print_real(misses: bool) -> None:
+    """The gate on each real stream: every kind of issue, most of them not about usage."""
+    for stream in real_streams():
+        outputs = [parse_line(json.dumps(r)) for r in stream.rows]
+        g = gate_score(stream, outputs)
+        print(f"real stream {stream.name}: {g.total} issues as exported (no comments, newlines collapsed)")
+        print(f"  flagged usage-related  {g.flagged:>4} ({g.flagged / g.total:.1%}); labelled usage-related "
+              f"{g.true_pos + len(g.false_neg)}")
+        print(f"  precision {g.precision:.3f}   recall {g.recall:.3f}   "
+              f"(false positives {len(g.false_pos)}, false negatives {len(g.false_neg)})")
+        print(f"  fields on the {g.true_pos + len(g.false_neg)} usage-related issues:")
+        for f, (ok, n) in g.fields.items():
+            print(f"    {f:<16}{ok / n if n else 0:>7.3f}{ok:>5} of {n}")
+        if misses:
+            by_number = {o["number"]: o for o in outputs}
+            for n in g.false_pos + g.false_neg:
+                print(f"  {'FP' if n in g.false_pos else 'FN'} #{n}: {by_number[n]['why']}")
+            for n, truth in sorted(stream.truth.items()):
+                o = by_number.get(n)
+                if o and truth.get("is_usage_related"):
+                    bad = {f: (o[f], truth[f]) for f in g.fields if f in truth and not same(f, o[f], truth[f])}
+                    if bad:
+                        print(f"  #{n} (got, want): {bad}")
+        print()
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--misses", metavar="FIELD", help="list the corpus issues where FIELD is wrong")
+    ap.add_argument("--real-misses", action="store_true", help="list the real-stream issues read wrong")
     args = ap.parse_args(argv)
-    rows = load_corpus()
+    rows = corpus()
     if not rows:
         print(f"no labelled corpus under {DATA} — skipping the accuracy benchmark")
         return 0
@@ -116,7 +119,8 @@ def main(argv=None) -> int:
     if args.misses:
         print_misses(args.misses, rows, outputs)
         return 0
-    print(f"{len(rows)} labelled issues from {DATA}\n")
+    print_real(args.real_misses)
+    print(f"corpus: {len(rows)} labelled issues from {DATA}\n")
     print_accuracy(acc)
     print_split(rows, outputs)
     print_confusion(rows, outputs)
