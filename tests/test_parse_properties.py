@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl.parse import FIELDS, comment_kind, parse_comment, parse_issue
+from etl.parse.classify import RULES
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -17,10 +18,17 @@ def _check(rep):
     json.dumps(rep)
 
 
+def _check_issue(rep):
+    """An issue's verdict always says which rule decided it."""
+    _check(rep)
+    assert rep["provenance"]["is_usage_related"] == rep["provenance"]["error_category"] in RULES
+    assert rep["why"].split(":")[0] in RULES
+
+
 @FAST
 @given(st.text(max_size=3000), st.text(max_size=200), st.lists(st.one_of(st.text(max_size=30), st.none(), st.integers())))
 def test_never_raises_on_any_text(body, title, labels):
-    _check(parse_issue(title, body, labels))
+    _check_issue(parse_issue(title, body, labels))
     comment_kind(body)
     _check(parse_comment(body, parse_issue(title, None)))
 
@@ -33,7 +41,7 @@ FRAGMENTS = ["### Claude Code Version\n", "- Version: ", "v", "2.1.", "API Error
 @FAST
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=400))
 def test_never_raises_on_report_shaped_garbage(parts):
-    _check(parse_issue("".join(parts[:20]), "".join(parts), ["platform:" + "".join(parts[:3])]))
+    _check_issue(parse_issue("".join(parts[:20]), "".join(parts), ["platform:" + "".join(parts[:3])]))
 
 
 def _nested(depth):
@@ -42,7 +50,7 @@ def _nested(depth):
 
 def test_deeply_nested_and_broken_json():
     for body in (_nested(20000), "[" * 50000, "\\\"" * 100000, "{\"message\": \"" + "a" * 200000):
-        _check(parse_issue("t", body))
+        _check_issue(parse_issue("t", body))
 
 
 BAIT = ["a" * 1_000_000, " " * 1_000_000, "1." * 500_000, "- " * 500_000, "Error: " * 150_000,
@@ -55,5 +63,5 @@ BAIT = ["a" * 1_000_000, " " * 1_000_000, "1." * 500_000, "- " * 500_000, "Error
 def test_one_megabyte_bodies_parse_in_under_a_second():
     for body in BAIT:
         start = time.perf_counter()
-        _check(parse_issue(body[:500], body))
+        _check_issue(parse_issue(body[:500], body))
         assert time.perf_counter() - start < 1.0, repr(body[:30])

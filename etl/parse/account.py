@@ -290,7 +290,11 @@ def _vendor_offer(text: Text, plan: str | None, category: str | None, vendor: Ve
         return vendor.api  # one offer: nothing to tell apart
     if plan == "api" or any_match(taxonomy.api_cues, text):
         return vendor.api
-    if plan is not None or category in SUBSCRIPTION_ONLY or any_match(taxonomy.subscription_cues, text):
+    if plan is not None or any_match(taxonomy.subscription_cues, text):
+        return vendor.subscription
+    if any_match(taxonomy.api_hints, text):
+        return vendor.api  # a hint outweighs only what the category implies
+    if category in SUBSCRIPTION_ONLY:
         return vendor.subscription
     if category == "credit_balance_low":
         return vendor.api  # a credit balance only exists on pay-as-you-go billing

@@ -8,6 +8,7 @@ complains about count only when the report is about usage on its own.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import NamedTuple
 
 from .literals import Text
@@ -89,7 +90,7 @@ def classify(z: Zones, error_type: str | None, http_status: int | None, taxonomy
              labels: list[str] | tuple = (), attached: tuple[str | None, int | None] = (None, None)) -> Verdict:
     """The report's category and usage flag. `error_type` and `http_status` are read from
     the prose, `attached` from the attached blocks; `labels` lower-cased."""
-    about = _Lazy(lambda: about_usage(z, taxonomy))  # most reports are decided before it is needed
+    about = cache(lambda: about_usage(z, taxonomy))  # most reports are decided before it is needed
     if hit := _error_hit(z, error_type, http_status, taxonomy, about):
         cat, rule, evidence = hit
         own = bool(z.attached.low) and _agrees(cat, _attached_error(z.attached, attached, taxonomy))
@@ -109,23 +110,11 @@ def classify(z: Zones, error_type: str | None, http_status: int | None, taxonomy
     return Verdict(taxonomy.fallback, True, "about usage", about())
 
 
-class _Lazy:
-    """A value computed on first call."""
-    __slots__ = ("_make", "_value", "_done")
-
-    def __init__(self, make) -> None:
-        self._make, self._value, self._done = make, None, False
-
-    def __call__(self):
-        if not self._done:
-            self._value, self._done = self._make(), True
-        return self._value
-
-
-def _error_hit(z: Zones, error_type: str | None, http_status: int | None, taxonomy: Taxonomy, about: _Lazy):
+def _error_hit(z: Zones, error_type: str | None, http_status: int | None, taxonomy: Taxonomy, about):
     """(category, rule, evidence) of the error the reporter quotes, by precedence: a message
     in the title, the payload's error type, a message in the text, the HTTP status. In a
-    report about usage, a look-alike error in the text (a context window) does not decide."""
+    report about usage, a look-alike error in the text (a context window) does not decide
+    (`about()` tells whether it is)."""
     if found := _message(taxonomy, z.title, z.prose):
         return _refined(found[0], z, taxonomy), "title message", found[1]
     etype = (error_type or "").lower()

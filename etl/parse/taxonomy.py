@@ -45,6 +45,7 @@ class Taxonomy:
     vendors: tuple[Vendor, ...] = ()
     gateways: tuple[Rule, ...] = ()
     api_cues: tuple[Rule, ...] = ()
+    api_hints: tuple[Rule, ...] = ()
     subscription_cues: tuple[Rule, ...] = ()
     request_labels: frozenset[str] = frozenset()
     request_titles: tuple[Rule, ...] = ()
@@ -89,7 +90,7 @@ class Taxonomy:
 
     def _keys(self) -> set[str]:
         rules = (self.anchors + self.title_anchors + self.lookalikes + self.attachments + self.gateways
-                 + self.api_cues + self.subscription_cues)
+                 + self.api_cues + self.api_hints + self.subscription_cues)
         rules += tuple(r for c in self.categories for r in c.rules())
         return {k for r in rules for k in r.keys()}
 
@@ -141,7 +142,7 @@ def load_taxonomy(path: str | None = None) -> Taxonomy:
 
 
 def _provider_cues(table: dict) -> dict:
-    return {k: compile_rules(table.get(k, ())) for k in ("gateways", "api_cues", "subscription_cues")}
+    return {k: compile_rules(table.get(k, ())) for k in ("gateways", "api_cues", "api_hints", "subscription_cues")}
 
 
 DEFAULT = load_taxonomy()
