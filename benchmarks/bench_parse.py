@@ -30,10 +30,15 @@ def score(rows: list[dict]) -> tuple[dict, list]:
     return accuracy([(o, r["truth"]) for o, r in zip(outputs, rows)]), outputs
 
 
-def print_accuracy(acc: dict) -> None:
-    print(f"{'field':<18}{'accuracy':>9}{'right':>8}{'of':>6}")
+def print_accuracy(acc: dict, flat: dict) -> None:
+    """Per field, and the same with every body's whitespace collapsed (as CSV exports do)."""
+    print(f"{'field':<18}{'accuracy':>9}{'right':>8}{'of':>6}{'flattened':>11}")
     for f, (ok, n) in acc.items():
-        print(f"{f:<18}{ok / n if n else 0:>9.3f}{ok:>8}{n:>6}")
+        print(f"{f:<18}{ok / n if n else 0:>9.3f}{ok:>8}{n:>6}{flat[f][0] / n if n else 0:>11.3f}")
+
+
+def flattened(rows: list[dict]) -> list[dict]:
+    return [dict(r, body=" ".join(r["body"].split())) if isinstance(r.get("body"), str) else r for r in rows]
 
 
 def print_split(rows: list[dict], outputs: list[dict], repo: str = "anthropics/claude-code") -> None:
@@ -121,7 +126,7 @@ def main(argv=None) -> int:
         return 0
     print_real(args.real_misses)
     print(f"corpus: {len(rows)} labelled issues from {DATA}\n")
-    print_accuracy(acc)
+    print_accuracy(acc, score(flattened(rows))[0])
     print_split(rows, outputs)
     print_confusion(rows, outputs)
     wall, cpu = measure_speed(rows)
