@@ -70,7 +70,7 @@ def page_workloads(f: Filters) -> dict[str, list]:
                     ("category_signals", (f,)), ("reactions_by_kind", (f,))],
         "Issues": [("cluster_map", (f.repo,)), ("issue_rows", (f, "", 200, ()))],
         "Issues (search)": [("issue_rows", (f, "weekly", 200, ()))],
-        "Data quality": [("coverage", (f,)), ("provenance_mix", (f,)), ("label_conflicts", (f,)),
+        "Data quality": [("coverage", (f,)), ("provenance_mix", (f,)), ("usage_reasons", (f,)), ("label_conflicts", (f,)),
                          ("sync_lag", ()), ("sync_runs", (f.repo, 50))],
     }
 

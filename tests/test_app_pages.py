@@ -68,6 +68,20 @@ def test_filters_change_the_numbers(hostile_db, use_db):
     assert 0 < expected["n"] < all_reports
 
 
+def test_data_quality_counts_issues_by_the_rule_that_decided(hostile_db, use_db):
+    """The gate is countable: issues per decision and rule, the same as SQL over the reports,
+    with the kept-out issues among them."""
+    use_db(hostile_db)
+    shown = frame_with(open_page("pages/data_quality.py"), "usage_related", "rule", "reports", "most_common_reason")
+    expected = sql(hostile_db, """
+        SELECT is_usage_related AS usage_related, provenance::JSON->>'is_usage_related' AS rule, count(*) AS reports
+        FROM reports WHERE kind = 'issue' GROUP BY ALL""")
+    got = {(bool(r.usage_related), r.rule): int(r.reports) for r in shown.itertuples()}
+    assert got == {(bool(r.usage_related), r.rule): int(r.reports) for r in expected.itertuples()}
+    assert {rule for _, rule in got} >= {"title message", "no evidence"}
+    assert any(not usage for usage, _ in got)  # issues the gate kept out are counted too
+
+
 def test_people_affected_counts_me_too_with_their_issues_environment(hostile_db, use_db):
     use_db(hostile_db)
     at = open_page(params={"os": ["macos"]})

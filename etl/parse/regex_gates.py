@@ -17,15 +17,15 @@ _NONLETTER_CLASSES = ("\\b", "\\s", "\\d", "\\W", "\\B")
 
 def required_literal(pattern: str) -> tuple[str | frozenset[str] | None, bool]:
     """(gate, starts a word in every match): the longest required literal (a leading
-    space dropped: " limit" is "limit" starting a word); else, when shorter than 3
-    characters, the literal starts of a leading group's alternatives (any of which is
+    space dropped: " limit" is "limit" starting a word; two non-ASCII characters suffice);
+    else, when shorter, the literal starts of a leading group's alternatives (any of which is
     required); else None."""
     runs = _literal_runs(pattern)
     if runs is None:
         return None, False  # top-level alternation: no literal is required
     best = max(runs, key=lambda r: len(r.lstrip("\0 ")))
     lit = best.lstrip("\0 ")
-    if len(lit) >= 3:
+    if len(lit) >= 3 or (len(lit) == 2 and not lit.isascii()):  # two CJK characters are a word
         return lit, not best.startswith("\0")
     return _leading_alternatives(pattern[2:] if pattern.startswith("\\b(?:") else pattern), True
 
