@@ -74,7 +74,7 @@ def print_misses(field: str, rows: list[dict], outputs: list[dict]) -> None:
 
 
 def measure_speed(rows: list[dict], seconds: float = 2.0) -> tuple[float, float]:
-    """Reports/s of `parse_issue` on one core (the corpus, repeated), called as the
+    """Reports/s of `parse_issue` on one core (the rows, repeated), called as the
     pipeline calls it: with the client repository. Both per wall-clock second and per
     CPU second (the second is steady when other processes share the machine)."""
     done, start, cpu = 0, time.perf_counter(), time.process_time()
@@ -131,6 +131,9 @@ def main(argv=None) -> int:
     print_confusion(rows, outputs)
     wall, cpu = measure_speed(rows)
     print(f"\nspeed: {wall:,.0f} reports/s (parse_issue, one core; {cpu:,.0f} per CPU-second)")
+    for stream in real_streams():
+        wall, cpu = measure_speed(stream.rows)
+        print(f"speed on the real stream {stream.name}: {wall:,.0f} reports/s ({cpu:,.0f} per CPU-second)")
     return 0
 
 
