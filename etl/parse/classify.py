@@ -235,6 +235,7 @@ def about_usage(z: Zones, taxonomy: Taxonomy) -> str | None:
 
 
 _NEAR = 60  # a look-alike that overlaps an anchor starts or ends this close to it
+_HEADING_CHARS = 60  # a form's heading is shorter; more on its line is the answer run on
 
 
 def _counts(rule: Rule, text: Text, m: re.Match, lookalikes: tuple[Rule, ...]) -> bool:
@@ -269,7 +270,6 @@ def _phrase(m: re.Match) -> str:
     return " ".join(m.group().split())[:_EVIDENCE_CHARS]
 
 
-_HEADING_CHARS = 60  # a form's heading is shorter; more on its line is the answer run on
 _HEADING = re.compile(r"\n#{1,6}[ \t][^\n]{0,%d}" % _HEADING_CHARS)  # a newline first: a fast literal scan
 
 

@@ -45,11 +45,10 @@ def parse_doc(doc: Doc, taxonomy: Taxonomy) -> dict:
 def finish(doc: Doc, found: dict[str, tuple], taxonomy: Taxonomy) -> dict:
     """The error fields, the derived ones (category, plan, provider, usage flag) and provenance."""
     z = zones(doc.view, doc.title_view, taxonomy)
-    own = _errors(doc.text, z.prose.low) if z.attached.low else _errors(doc.text, doc.low)
-    attached = _errors(z.attached.low, z.attached.low) if z.attached.low else {}
+    own, attached = _errors(doc, z)
     verdict = classify(z, own["error_type"][0], own["http_status"][0], taxonomy, doc.labels,
-                       (attached.get("error_type", NONE)[0], attached.get("http_status", NONE)[0]))
-    if z.attached.low and verdict.attached:  # the attached errors are this report's: read them too
+                       (attached["error_type"][0], attached["http_status"][0]))
+    if verdict.attached:  # the attached errors are this report's: read them too
         own = {f: own[f] if own[f][0] is not None else attached[f] for f in own}
     found.update(own)
     usage, category = verdict.usage, verdict.category
@@ -60,7 +59,7 @@ def finish(doc: Doc, found: dict[str, tuple], taxonomy: Taxonomy) -> dict:
     vendor = vendor_of(doc.low, doc.repo, taxonomy.vendors)
     found["provider"] = account.find_provider(doc, evidence, vendor, taxonomy)
     found["is_usage_related"] = (usage, verdict.rule)
-    message_doc = doc if verdict.attached or not z.attached.low else _without_attachments(doc, z)
+    message_doc = doc if verdict.attached or not z.spans else _without_attachments(doc, z)
     found["signature"] = (make_signature(message_doc, found["error_type"][0], found["http_status"][0]), "text")
     out = {f: found.get(f, (None, None))[0] for f in FIELDS}
     out["provenance"] = {f: src for f, (val, src) in found.items() if val is not None and src}
@@ -68,19 +67,30 @@ def finish(doc: Doc, found: dict[str, tuple], taxonomy: Taxonomy) -> dict:
     return out
 
 
-NONE = (None, None)
+_NO_ERRORS = {"http_status": (None, None), "error_type": (None, None)}
 
 
-def _errors(text: str, low: str) -> dict[str, tuple]:
-    """HTTP status and error type, from `low` (and `text` when it is `low` as written)."""
-    written = text if len(text) == len(low) else low
-    return {"http_status": find_http_status(low), "error_type": find_error_type(written, low)}
+def _errors(doc: Doc, z) -> tuple[dict[str, tuple], dict[str, tuple]]:
+    """HTTP status and error type of what the reporter wrote, and of the attached blocks."""
+    if not z.spans:
+        return _read_errors(doc.text, doc.low), _NO_ERRORS
+    prose, attached = _written(doc, z)
+    return _read_errors(prose, z.prose.low), _read_errors(attached, z.attached.low)
+
+
+def _read_errors(text: str, low: str) -> dict[str, tuple]:
+    return {"http_status": find_http_status(low), "error_type": find_error_type(text, low)}
+
+
+def _written(doc: Doc, z) -> tuple[str, str]:
+    """The prose and the attached blocks as written (error types are read case and all),
+    or lower-cased where lower-casing moved the offsets."""
+    return split(doc.text, z.spans) if len(doc.text) == len(doc.low) else (z.prose.low, z.attached.low)
 
 
 def _without_attachments(doc: Doc, z) -> Doc:
     """The report as the reporter wrote it: its error messages are not the attached ones."""
-    text = doc.text if len(doc.text) == len(doc.low) else doc.low
-    body = split(text, z.spans)[0][len(doc.title) + 1:]
+    body = _written(doc, z)[0][len(doc.title) + 1:]
     bare = Doc(title=doc.title, body=body, labels=doc.labels, repo=doc.repo, form=doc.form, env=doc.env)
     bare.view, bare.title_view, bare.has = z.prose, doc.title_view, z.prose.has
     return bare
