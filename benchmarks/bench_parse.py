@@ -91,11 +91,10 @@ def print_real(misses: bool) -> None:
         outputs = [parse_line(json.dumps(r)) for r in stream.rows]
         g = gate_score(stream, outputs)
         print(f"real stream {stream.name}: {g.total} issues as exported (no comments, newlines collapsed)")
-        print(f"  flagged usage-related  {g.flagged:>4} ({g.flagged / g.total:.1%}); labelled usage-related "
-              f"{g.true_pos + len(g.false_neg)}")
+        print(f"  flagged usage-related  {g.flagged:>4} ({g.flagged / g.total:.1%}); labelled usage-related {g.labelled}")
         print(f"  precision {g.precision:.3f}   recall {g.recall:.3f}   "
               f"(false positives {len(g.false_pos)}, false negatives {len(g.false_neg)})")
-        print(f"  fields on the {g.true_pos + len(g.false_neg)} usage-related issues:")
+        print(f"  fields on the {g.labelled} usage-related issues:")
         for f, (ok, n) in g.fields.items():
             print(f"    {f:<16}{ok / n if n else 0:>7.3f}{ok:>5} of {n}")
         if misses:

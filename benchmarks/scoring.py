@@ -86,9 +86,13 @@ class GateScore:
         return self.true_pos / self.flagged if self.flagged else 0.0
 
     @property
+    def labelled(self) -> int:
+        """How many issues the labels call usage-related."""
+        return self.true_pos + len(self.false_neg)
+
+    @property
     def recall(self) -> float:
-        found = self.true_pos + len(self.false_neg)
-        return self.true_pos / found if found else 0.0
+        return self.true_pos / self.labelled if self.labelled else 0.0
 
 
 def gate_score(stream: Stream, outputs: list[dict]) -> GateScore:
