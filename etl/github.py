@@ -56,9 +56,11 @@ class _Redirect(Exception):
 
 
 class _Wait(Exception):
-    def __init__(self, seconds: float, reason: str):
+    """A rate limit to wait out; `escalate` doubles the wait each time it comes back (no hint given)."""
+
+    def __init__(self, seconds: float, reason: str, reset: int | None = None, escalate: bool = False):
         super().__init__(reason)
-        self.seconds, self.reason = seconds, reason
+        self.seconds, self.reason, self.reset, self.escalate = seconds, reason, reset, escalate
 
 
 @dataclass
@@ -122,7 +124,7 @@ class GitHubClient:
         return page.items[0]
 
     def get_page(self, url: str, etag: str | None = None, single: bool = False) -> Page:
-        faults = waits = redirects = 0
+        faults = waits = unhinted = redirects = 0
         while True:
             try:
                 return self._attempt(url, etag, single)
@@ -135,12 +137,17 @@ class GitHubClient:
                 waits += 1
                 if waits > MAX_RATE_LIMIT_WAITS:
                     raise GitHubError(f"still rate limited on {_where(url)} after {waits - 1} waits; try again later") from None
-                self._pause(wait.seconds, wait.reason)
-            except _Redirect as moved:  # a renamed or transferred repo
+                seconds = wait.seconds
+                if wait.escalate:  # GitHub: "wait for an exponentially increasing amount of time between retries"
+                    unhinted += 1
+                    seconds *= 2 ** (unhinted - 1)
+                self._stop_if_too_long(seconds, wait.reason, wait.reset)
+                self._pause(seconds, wait.reason)
+            except _Redirect as moved:  # 301 for a renamed or transferred repo, 307 for a moved endpoint
                 redirects += 1
                 if redirects > MAX_REDIRECTS:
                     raise GitHubError(f"too many redirects from {_where(url)}") from None
-                url = self._checked(moved.location)
+                url = self._checked(moved.location, base=url, what="redirect")
 
     def _attempt(self, url: str, etag: str | None, single: bool = False) -> Page:
         headers = {**self._headers, "If-None-Match": etag} if etag else self._headers
@@ -189,19 +196,21 @@ class GitHubClient:
         raise GitHubError(self.redact(f"GitHub answered {status} for {_where(url)}: {message}"), status)
 
     def _raise_for_rate_limit(self, resp: urllib3.BaseHTTPResponse, message: str):
+        """GitHub's order (docs, "Exceeding the rate limit"): Retry-After, else the reset time when
+        nothing remains, else at least a minute, growing while the limit persists."""
         retry_after = _retry_after(resp.headers.get("Retry-After"))
         if retry_after is not None:
-            self._wait_or_stop(retry_after, "secondary rate limit")
+            raise _Wait(retry_after, "secondary rate limit")
         if resp.headers.get("X-RateLimit-Remaining") == "0":
             reset = int(resp.headers.get("X-RateLimit-Reset") or 0)
-            self._wait_or_stop(max(0.0, reset - time.time()) + 1, "rate limit", reset)
+            raise _Wait(max(0.0, reset - time.time()) + 1, "rate limit", reset)
         if resp.status == 429 or "secondary rate limit" in message.lower():
-            self._wait_or_stop(SECONDARY_LIMIT_WAIT, "secondary rate limit")
+            raise _Wait(SECONDARY_LIMIT_WAIT, "secondary rate limit", escalate=True)
         raise GitHubError(self.redact(f"GitHub refused access (403): {message}"), 403)
 
-    def _wait_or_stop(self, seconds: float, reason: str, reset: int | None = None):
+    def _stop_if_too_long(self, seconds: float, reason: str, reset: int | None = None):
         if seconds <= self.max_wait:
-            raise _Wait(seconds, reason)
+            return
         resume = datetime.fromtimestamp(reset or time.time() + seconds, timezone.utc).strftime("%H:%M UTC")
         raise RateLimitExhausted(
             f"GitHub {reason} reached; it resets at {resume} (in {seconds / 60:.0f} min). Everything loaded so "
@@ -225,11 +234,14 @@ class GitHubClient:
             self.on_wait(seconds, reason)
         self._sleep(seconds)
 
-    def _checked(self, url: str) -> str:
-        """Follow a link or redirect only on the API host, so the token is never sent elsewhere."""
-        url = urljoin(self.api_url + "/", url)
+    def _checked(self, url: str, base: str | None = None, what: str = "pagination link") -> str:
+        """Follow a link or redirect only on the API host, so the token is never sent elsewhere.
+        (requests would follow and drop the token; a listing moved off the API host is not one we
+        can page through anyway, so say so.)"""
+        url = urljoin(base or self.api_url + "/", url)
         if _origin(url) != self._origin:
-            raise GitHubError(f"refusing to follow a pagination link to another host ({_origin(url)})")
+            raise GitHubError(f"refusing to follow a {what} to another host ({_origin(url)}): "
+                              f"the token is only sent to the --api-url host ({self._origin})")
         return url
 
 
@@ -269,6 +281,9 @@ def _retry_after(value: str | None) -> float | None:
     if value.strip().isdigit():
         return float(value)
     try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+        when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
+    if when.tzinfo is None:  # the asctime form has no zone; HTTP dates are always UTC, not local time
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, when.timestamp() - time.time())

@@ -4,7 +4,8 @@ Serves the endpoints a pull uses — issues (with PRs), repo-wide comments and e
 timelines, and one issue with its comments (the on-demand fetch) — with `since`, `sort=updated`,
 `per_page`, `page`, `Link` headers, ETags and 304s,
 rate-limit headers and a bearer token check. Faults are switchable and seeded (5xx, connection
-resets, truncated bodies, 429/403 with Retry-After, the primary limit spent), and every request is
+resets, truncated bodies, 429/403 with or without Retry-After, the primary limit spent, an answer
+that never comes), redirects are scripted per path prefix (a renamed repo), and every request is
 logged for assertions. Mutators (`touch_issue`, `add_comment`, `add_reaction`, …) change the data
 the way GitHub would, bumping `updated_at` where GitHub does. At the end: helpers that run a pull
 against it and compare databases.
@@ -55,12 +56,15 @@ class Faults:
     """Which faults to inject: a seeded random share of requests, and/or a scripted queue.
 
     Kinds: "500" (a 502), "reset" (TCP reset, no answer), "truncate" (half a JSON body), "short"
-    (fewer bytes than Content-Length), "429" and "secondary" (with Retry-After), "exhausted" (the
-    primary limit spent until `reset_in` seconds from now). None in `scripted` means no fault."""
+    (fewer bytes than Content-Length), "429" and "secondary" (with Retry-After: `retry_after`, an
+    int or an HTTP date string; None sends no Retry-After), "exhausted" (the primary limit spent
+    until `reset_in` seconds from now), "hang" (the connection is accepted and the request read,
+    but nothing is answered for `hang` seconds, then it is closed). None in `scripted` means no fault."""
     rate: float = 0.0
     kinds: tuple = ("500", "reset", "truncate")
     seed: int = 0
-    retry_after: int = 1
+    retry_after: int | str | None = 1
+    hang: float = 30.0
     reset_in: float = 1.0  # seconds until an exhausted primary limit resets
     scripted: list = field(default_factory=list)
 
@@ -96,6 +100,10 @@ class FakeGitHub:
                     self.cross_references.setdefault(e["issue"]["number"], []).append(e)
         self.faults = Faults()
         self.delay = 0.0  # seconds before each answer: makes a pull slow enough to interrupt
+        # Path prefix → (status, new prefix): a request under the prefix is answered with that status
+        # and a Location with the new prefix (and the same query). A new prefix may be a full URL.
+        self.redirects: dict[str, tuple[int, str]] = {}
+        self._stopping = threading.Event()  # ends "hang" faults when the server stops
         self.log: list[Hit] = []
         self.rate_limit, self.remaining, self.reset_at = rate_limit, rate_limit, time.time() + 3600
         self._lock = threading.RLock()
@@ -114,6 +122,7 @@ class FakeGitHub:
         return self
 
     def stop(self) -> None:
+        self._stopping.set()
         if self._server:
             self._server.shutdown()
             self._server.server_close()
@@ -264,8 +273,12 @@ def _handler_for(fake: FakeGitHub):
                 time.sleep(fake.delay)
             parts = urlsplit(self.path)
             query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+            self._hang = False
             with fake._lock:
                 self._serve(parts.path, query)
+            if self._hang:  # outside the lock, so other requests (the client's retry) are served meanwhile
+                fake._stopping.wait(fake.faults.hang)
+                self.close_connection = True
 
         def _serve(self, path: str, query: dict):
             hit = Hit(path, query, 0, self.headers.get("If-None-Match"), self._authorized())
@@ -277,6 +290,14 @@ def _handler_for(fake: FakeGitHub):
                 fake.remaining, fake.reset_at = fake.rate_limit, time.time() + 3600
             if fake.remaining <= 0:
                 return self._json(hit, 403, {"message": "API rate limit exceeded"})
+            for old, (status, new) in fake.redirects.items():
+                if path == old or path.startswith(old + "/"):
+                    base = new if new.startswith("http") else f"http://{self.headers['Host']}{new}"
+                    location = base + path[len(old):] + (f"?{urlencode(query)}" if query else "")
+                    message = {301: "Moved Permanently", 302: "Found", 307: "Temporary Redirect"}.get(status, "Redirect")
+                    return self._json(hit, status, {"message": message, "url": location,
+                                                    "documentation_url": "https://docs.github.com/v3/#http-redirects"},
+                                      {"Location": location})
             hit.fault = fake.faults.pick()
             if hit.fault and self._fault(hit):
                 return
@@ -314,11 +335,14 @@ def _handler_for(fake: FakeGitHub):
                 self._reset()
             elif hit.fault == "short":
                 self._short()
-            elif hit.fault == "429":
-                self._json(hit, 429, {"message": "Too many requests"}, {"Retry-After": str(f.retry_after)})
-            elif hit.fault == "secondary":
-                self._json(hit, 403, {"message": "You have exceeded a secondary rate limit."},
-                           {"Retry-After": str(f.retry_after)})
+            elif hit.fault in ("429", "secondary"):
+                retry = {} if f.retry_after is None else {"Retry-After": str(f.retry_after)}
+                if hit.fault == "429":
+                    self._json(hit, 429, {"message": "Too many requests"}, retry)
+                else:
+                    self._json(hit, 403, {"message": "You have exceeded a secondary rate limit."}, retry)
+            elif hit.fault == "hang":
+                self._hang = True
             elif hit.fault == "exhausted":
                 fake.remaining, fake.reset_at = 0, time.time() + f.reset_in
                 self._json(hit, 403, {"message": "API rate limit exceeded"})
