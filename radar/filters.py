@@ -20,7 +20,7 @@ class Filters:
     date_to: date | None = None
     version_lo: str | None = None   # inclusive; None = unbounded
     version_hi: str | None = None
-    latest_n: int | None = None     # only the newest N releases (overrides the range)
+    latest_n: int | None = None     # only the newest N releases of each repo (overrides the range)
     os: tuple[str, ...] = ()
     plan: tuple[str, ...] = ()
     provider: tuple[str, ...] = ()

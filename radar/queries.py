@@ -118,9 +118,13 @@ def filtered_reports(f: Filters, kinds=REPORT_KINDS, usage_only: bool = True) ->
         where.append("p.created_at < ?")
         params.append(f.date_to + timedelta(days=1))
     if f.latest_n:
-        where.append("""p.version_key IN (SELECT version_key FROM (SELECT DISTINCT repo, version_key FROM reports)
-                        WHERE version_key IS NOT NULL AND (? IS NULL OR repo = ?)
-                        ORDER BY version_key DESC LIMIT ?)""")
+        # The newest N releases of each repo, ranked within it: clients number their releases
+        # their own way, so one ranking across repos would keep only the highest-numbered client.
+        where.append("""(p.repo, p.version_key) IN (
+                            SELECT (repo, version_key) FROM reports
+                            WHERE version_key IS NOT NULL AND (? IS NULL OR repo = ?)
+                            GROUP BY repo, version_key
+                            QUALIFY row_number() OVER (PARTITION BY repo ORDER BY version_key DESC) <= ?)""")
         params += [f.repo, f.repo, f.latest_n]
     else:
         for bound, op in ((f.version_lo, ">="), (f.version_hi, "<=")):

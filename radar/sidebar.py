@@ -47,9 +47,13 @@ def _version_filter(repo: str | None, start: Filters) -> tuple[str | None, str |
     versions = data.query("versions", repo)
     if len(versions) < 2:
         return None, None, None
-    latest = st.sidebar.number_input("Only the latest N releases (0 = off)", min_value=0,
+    # With all repos, N counts within each one: clients number their releases differently.
+    each = "" if repo else " of each repository"
+    help_ = "The newest versions that reports name; replaces the version range." + (
+        "" if repo else " Each repository keeps its own N newest, whatever its version numbers.")
+    latest = st.sidebar.number_input(f"Only the latest N releases{each} (0 = off)", min_value=0,
                                      max_value=len(versions), value=min(start.latest_n or 0, len(versions)),
-                                     step=1, key=f"f_latest_{repo}")
+                                     step=1, key=f"f_latest_{repo}", help=help_)
     lo = start.version_lo if start.version_lo in versions else versions[0]
     hi = start.version_hi if start.version_hi in versions else versions[-1]
     lo, hi = st.sidebar.select_slider("Client version range", options=versions, value=(lo, hi),
