@@ -1,7 +1,7 @@
 """SQL: a read-only query over the database, its result, a quick chart and its CSV.
 
 The statement runs on its own sandboxed connection (radar/sqlbox.py): one SELECT, no file or
-network access, at most sqlbox.MAX_ROWS rows and sqlbox.TIMEOUT_S seconds."""
+network access, at most $RADAR_SQL_MAX_ROWS rows and $RADAR_SQL_TIMEOUT seconds (sqlbox.limits)."""
 import streamlit as st
 
 from radar import charts, data, export, sidebar, sqlbox, widgets
@@ -14,9 +14,14 @@ ORDER BY reports DESC"""
 
 f = sidebar.render()
 st.title("SQL")
+try:
+    limits = sqlbox.limits()
+except ValueError as exc:  # a mistyped setting: say which, never a traceback
+    st.error(str(exc))
+    st.stop()
 st.caption(f"Read-only SQL over the tables (issues, comments, reports, issue_links, clusters, "
            f"reaction_snapshots, sync_runs, repos). One SELECT or WITH statement; at most "
-           f"{sqlbox.MAX_ROWS:,} rows and {sqlbox.TIMEOUT_S:g} s. The sidebar filters do not apply here.")
+           f"{limits.max_rows:,} rows and {limits.timeout_s:g} s. The sidebar filters do not apply here.")
 
 sql = st.text_area("Query", value=EXAMPLE, height=180, key="sql_text")
 if st.button("Run", type="primary", icon=":material/play_arrow:", key="sql_run"):
@@ -31,7 +36,8 @@ result = st.session_state.get("sql_result")
 if result is None:
     st.stop()
 if result.truncated:
-    st.warning(f"Only the first {sqlbox.MAX_ROWS:,} rows are shown and downloadable.")
+    st.warning(f"The result has more than {result.max_rows:,} rows: only the first {result.max_rows:,} "
+               f"are shown and downloadable (limit: RADAR_SQL_MAX_ROWS).")
 st.dataframe(export.safe_frame(result.frame), hide_index=True, width="stretch")
 widgets.csv_download(result.frame, "sql-result", f)
 

@@ -4,9 +4,13 @@ Defence in depth: the statement is checked (a single SELECT/WITH, no file-readin
 functions or configuration keywords), then run on a separate in-memory connection that attaches
 the database READ_ONLY, with external access (files, network, extensions) switched off and the
 configuration locked, and a timer that interrupts it.
+
+The bounds are settings: $RADAR_SQL_MAX_ROWS (default 10,000 rows) and $RADAR_SQL_TIMEOUT
+(default 10 seconds), read on every run so a changed value needs no restart.
 """
 from __future__ import annotations
 
+import os
 import re
 import threading
 from dataclasses import dataclass
@@ -15,8 +19,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-MAX_ROWS = 10_000
-TIMEOUT_S = 10.0
+MAX_ROWS = 10_000    # default of $RADAR_SQL_MAX_ROWS
+TIMEOUT_S = 10.0     # default of $RADAR_SQL_TIMEOUT (seconds)
 MEMORY_LIMIT = "1GB"
 
 _FORBIDDEN_WORDS = ("attach", "detach", "copy", "install", "load", "pragma", "set", "reset", "export",
@@ -34,10 +38,37 @@ class Refused(ValueError):
     """A statement the SQL page will not run; the message says why."""
 
 
+class TimedOut(RuntimeError):
+    """The statement ran longer than the time limit and was interrupted."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_rows: int
+    timeout_s: float
+
+
+def limits() -> Limits:
+    """The configured bounds; a value that is not a positive number is an error that names it."""
+    def setting(name, cast, default):
+        raw = os.environ.get(name, "").strip()
+        if not raw:
+            return default
+        try:
+            value = cast(raw)
+        except ValueError:
+            value = 0
+        if not value > 0:
+            raise ValueError(f"${name} must be a positive number, not {raw!r}")
+        return value
+    return Limits(setting("RADAR_SQL_MAX_ROWS", int, MAX_ROWS), setting("RADAR_SQL_TIMEOUT", float, TIMEOUT_S))
+
+
 @dataclass
 class Result:
     frame: pd.DataFrame
     truncated: bool
+    max_rows: int  # the limit it was cut at, for the page to say
 
 
 def _strip_comments(sql: str) -> str:
@@ -78,17 +109,20 @@ def _connect(db_path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def run(db_path: Path, sql: str, max_rows: int = MAX_ROWS, timeout_s: float = TIMEOUT_S) -> Result:
-    """Check and run one statement; at most max_rows rows, interrupted after timeout_s."""
+def run(db_path: Path, sql: str, max_rows: int | None = None, timeout_s: float | None = None) -> Result:
+    """Check and run one statement; at most max_rows rows, interrupted after timeout_s
+    (each defaults to its setting)."""
     check(sql)
+    configured = limits()
+    max_rows, timeout_s = max_rows or configured.max_rows, timeout_s or configured.timeout_s
     con = _connect(db_path)
     timer = threading.Timer(timeout_s, con.interrupt)
     timer.start()
     try:
         frame = con.sql(sql).limit(max_rows + 1).df()
     except duckdb.InterruptException:
-        raise Refused(f"the query ran longer than {timeout_s:g} s and was stopped") from None
+        raise TimedOut(f"the query ran longer than {timeout_s:g} s (RADAR_SQL_TIMEOUT) and was stopped") from None
     finally:
         timer.cancel()
         con.close()
-    return Result(frame.head(max_rows), len(frame) > max_rows)
+    return Result(frame.head(max_rows), len(frame) > max_rows, max_rows)

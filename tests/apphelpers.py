@@ -1,8 +1,11 @@
 """Running the real app with AppTest, and reading what it shows."""
 from __future__ import annotations
 
+import ast
 import base64
 import json
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
@@ -10,6 +13,28 @@ from streamlit.testing.v1 import AppTest
 from conftest import REPO
 
 APP = str(REPO / "app.py")
+
+
+@dataclass(frozen=True)
+class AppPage:
+    path: str      # as app.py names it, e.g. "pages/by_version.py" (what AppTest.switch_page takes)
+    title: str
+    url_path: str  # what the browser opens: "" for the default page, else the file's stem
+
+
+def app_pages() -> list[AppPage]:
+    """The pages of app.py's `PAGES = [st.Page(...), ...]`, read from its source: a page added there
+    is smoke-tested without another list to keep (importing app.py would run the app)."""
+    tree = ast.parse(Path(APP).read_text(encoding="utf-8"))
+    (listed,) = [node.value for node in tree.body if isinstance(node, ast.Assign)
+                 and [getattr(t, "id", None) for t in node.targets] == ["PAGES"]]
+    pages = []
+    for call in listed.elts:
+        kw = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+        path = ast.literal_eval(call.args[0])
+        url_path = kw.get("url_path", "" if kw.get("default") else Path(path).stem)
+        pages.append(AppPage(path, kw.get("title", Path(path).stem), url_path))
+    return pages
 
 
 def open_page(page: str | None = None, params: dict | None = None) -> AppTest:

@@ -7,17 +7,18 @@ import csv
 import io
 import json
 import shutil
+import time
 
 import duckdb
 import pandas as pd
 import pytest
 
-from apphelpers import HOSTILE_TITLES, MARK, captured_downloads, chart_traces, download, frame_with, open_page, rendered_text
+from apphelpers import (HOSTILE_TITLES, MARK, app_pages, captured_downloads, chart_traces, download, frame_with,
+                        open_page, rendered_text)
 from conftest import etl_main
 from radar import votes
 
-PAGES = ["pages/overview.py", "pages/by_version.py", "pages/plan_platform.py", "pages/signals.py",
-         "pages/issues.py", "pages/sql.py", "pages/data_quality.py"]
+
 @pytest.fixture
 def fresh_db(hostile_db, tmp_path, use_db):
     """A private copy (votes and re-imports must not leak into other tests)."""
@@ -35,7 +36,7 @@ def metric(at, label: str) -> int:
     return int({m.label: m.value for m in at.metric}[label].replace(",", ""))
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", [p.path for p in app_pages()])
 def test_every_page_renders_hostile_data_as_plain_text(hostile_db, use_db, page):
     use_db(hostile_db)
     at = open_page(page)
@@ -225,3 +226,46 @@ def test_sql_error_quoting_data_is_shown_as_code(hostile_db, use_db):
     at.button(key="sql_run").click().run()
     assert at.error and not any(MARK in e.value for e in at.error)
     assert any(MARK in c.value for c in at.code)
+
+
+def run_sql_page(statement: str):
+    at = open_page("pages/sql.py")
+    at.text_area(key="sql_text").input(statement)
+    at.button(key="sql_run").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_sql_row_limit_is_a_setting(hostile_db, use_db, monkeypatch):
+    use_db(hostile_db)
+    monkeypatch.delenv("RADAR_SQL_MAX_ROWS", raising=False)
+    assert any("at most 10,000 rows and 10 s" in c.value for c in open_page("pages/sql.py").caption)  # defaults
+    monkeypatch.setenv("RADAR_SQL_MAX_ROWS", "5")
+    downloads = captured_downloads(monkeypatch)
+    at = run_sql_page("SELECT number FROM issues ORDER BY number")
+    assert any("at most 5 rows" in c.value for c in at.caption)
+    first = sql(hostile_db, "SELECT number FROM issues ORDER BY number LIMIT 5")["number"].tolist()
+    assert at.dataframe[0].value["number"].tolist() == first
+    assert [w.value for w in at.warning] == ["The result has more than 5 rows: only the first 5 are shown and "
+                                             "downloadable (limit: RADAR_SQL_MAX_ROWS)."]
+    assert len(list(csv.DictReader(io.StringIO(download(downloads, "sql-result")[0].decode())))) == 5
+    exact = run_sql_page("SELECT number FROM issues ORDER BY number LIMIT 5")  # at the limit: nothing cut
+    assert len(exact.dataframe[0].value) == 5 and not exact.warning
+
+
+def test_sql_time_limit_is_a_setting(hostile_db, use_db, monkeypatch):
+    use_db(hostile_db)
+    monkeypatch.setenv("RADAR_SQL_TIMEOUT", "0.5")
+    started = time.monotonic()
+    at = run_sql_page("SELECT sum(a.range * b.range) FROM range(1000000) a, range(1000000) b")  # hours unstopped
+    assert time.monotonic() - started < 20
+    assert not at.dataframe and [e.value for e in at.error] == ["The query failed."]
+    assert [c.value for c in at.code] == ["the query ran longer than 0.5 s (RADAR_SQL_TIMEOUT) and was stopped"]
+
+
+@pytest.mark.parametrize("name, value", [("RADAR_SQL_MAX_ROWS", "ten"), ("RADAR_SQL_TIMEOUT", "0")])
+def test_a_mistyped_sql_limit_is_named(hostile_db, use_db, monkeypatch, name, value):
+    use_db(hostile_db)
+    monkeypatch.setenv(name, value)
+    at = open_page("pages/sql.py")
+    assert [e.value for e in at.error] == [f"${name} must be a positive number, not {value!r}"]

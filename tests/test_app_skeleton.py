@@ -8,8 +8,8 @@ import duckdb
 import pytest
 from packaging.version import Version
 
-from apphelpers import captured_downloads, chart_traces, download, frame_with, open_page
-from conftest import etl_main
+from apphelpers import app_pages, captured_downloads, chart_traces, download, frame_with, open_page
+from conftest import REPO, etl_main
 
 BY_VERSION = "pages/by_version.py"
 
@@ -23,6 +23,13 @@ def expected_by_version(db_path, lo=None, hi=None) -> dict[str, int]:
     keep = {v: n for v, n in rows
             if (lo is None or Version(v) >= Version(lo)) and (hi is None or Version(v) <= Version(hi))}
     return dict(sorted(keep.items(), key=lambda kv: Version(kv[0])))
+
+
+def test_every_page_file_is_in_app_pys_navigation():
+    """The smoke tests take their pages from app.py's PAGES: a file left out of it would go untested."""
+    listed = [p.path for p in app_pages()]
+    assert sorted(listed) == sorted(f"pages/{f.name}" for f in (REPO / "pages").glob("*.py"))
+    assert [p.url_path for p in app_pages()].count("") == 1  # one default page, at the app's root
 
 
 def test_overview_shows_loaded_data_and_demo_banner(demo_db, use_db):
