@@ -47,13 +47,11 @@ def build(path: Path, n_reports: int) -> None:
 def report_count(path: Path) -> int:
     if not path.exists():
         return 0
-    con = db.read_only(path)
     try:
-        return con.execute("SELECT count(*) FROM reports").fetchone()[0]
+        with db.reading(path) as con:
+            return con.execute("SELECT count(*) FROM reports").fetchone()[0]
     except Exception:  # a half-built or foreign file: rebuild
         return 0
-    finally:
-        con.close()
 
 
 def page_workloads(f: Filters) -> dict[str, list]:
@@ -75,15 +73,16 @@ def page_workloads(f: Filters) -> dict[str, list]:
     }
 
 
-def time_page(con, calls: list, runs: int, per_query: list | None = None) -> float:
-    """Median ms of the page's queries run one after the other; per_query (if given) receives
-    each query's median ms, in order."""
+def time_page(reader: db.SharedReader, calls: list, runs: int, per_query: list | None = None) -> float:
+    """Median ms of the page's queries run one after the other through the app's shared
+    connection (radar/data.py); per_query (if given) receives each query's median ms, in order."""
     samples, each = [], [[] for _ in calls]
     for _ in range(runs):
         t0 = time.perf_counter()
         for i, (name, args) in enumerate(calls):
             t = time.perf_counter()
-            getattr(queries, name)(con, *args)
+            with reader.cursor() as cur:
+                getattr(queries, name)(cur, *args)
             each[i].append(time.perf_counter() - t)
         samples.append(time.perf_counter() - t0)
     if per_query is not None:
@@ -107,14 +106,14 @@ def main(argv=None) -> int:
         build(path, args.reports)
     if args.build_only:
         return 0
-    con = db.read_only(path)
-    n = con.execute("SELECT count(*) FROM reports").fetchone()[0]
+    n = report_count(path)
     print(f"{n:,} reports in {path.name}; median of {args.runs} runs per page (ms), target ≤ 200")
     worst = 0.0
+    reader = db.SharedReader(path)
     for page, calls in page_workloads(Filters(repo=demo.DEMO_REPO)).items():
-        time_page(con, calls, 1)  # warm-up: first touch reads the file
+        time_page(reader, calls, 1)  # warm-up: first touch reads the file
         each: list = []
-        ms = time_page(con, calls, args.runs, each)
+        ms = time_page(reader, calls, args.runs, each)
         worst = max(worst, ms)
         print(f"  {page:<20} {ms:8.1f} ms  ({len(calls)} queries)")
         if args.per_query:

@@ -63,11 +63,8 @@ def main() -> int:
 
 def _timeline_calls(path: Path) -> int:
     """Usage-related issues: the pull fetches one timeline for each on a first sync."""
-    con = db.read_only(path)
-    try:
+    with db.reading(path) as con:
         return con.execute("SELECT count(*) FROM reports WHERE kind = 'issue' AND is_usage_related").fetchone()[0]
-    finally:
-        con.close()
 
 
 if __name__ == "__main__":

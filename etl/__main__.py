@@ -80,11 +80,16 @@ def cmd_status(args) -> int:
 
 def cmd_parse(args) -> int:
     from etl.parse import run_parse
+    # JSON Lines are UTF-8 whatever the locale: standard input is read like a file (a byte that is
+    # not UTF-8 replaced), so both give the same output, and the output is always UTF-8.
     try:
-        infile = sys.stdin if args.file in (None, "-") else open(args.file, encoding="utf-8", errors="replace")
+        infile = (open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False)
+                  if args.file in (None, "-") else open(args.file, encoding="utf-8", errors="replace"))
     except OSError as exc:
         print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return 2
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")
     with infile:
         errors = run_parse(infile, sys.stdout)
     return 1 if errors else 0
@@ -95,12 +100,16 @@ def cmd_reparse(args) -> int:
         repos = [r for (r,) in con.execute("SELECT DISTINCT repo FROM issues ORDER BY repo").fetchall()]
         started = load.now()
         for repo in repos:
-            con.begin()
-            numbers = [n for (n,) in con.execute("SELECT number FROM issues WHERE repo = ?", [repo]).fetchall()]
-            n = graph.rebuild_derived(con, repo, numbers)
-            graph.rebuild_clusters(con, repo)
-            load.record_run(con, repo, "reparse", started, "ok")
-            con.commit()
+            numbers = [n for (n,) in con.execute("SELECT number FROM issues WHERE repo = ? ORDER BY number",
+                                                 [repo]).fetchall()]
+            n = 0
+            for i in range(0, len(numbers), pull.REPORTS_BATCH):  # each batch whole; the app reads between
+                with pull.transaction(con):
+                    n += graph.rebuild_derived(con, repo, numbers[i:i + pull.REPORTS_BATCH])
+                con.release()
+            with pull.transaction(con):
+                graph.rebuild_clusters(con, repo)
+                load.record_run(con, repo, "reparse", started, "ok")
             print(f"reparse: {repo}: {n} reports")
     return 0
 

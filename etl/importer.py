@@ -110,9 +110,10 @@ def save_batch(con, batch: Batch, is_demo: bool = False, seen_at=None) -> dict:
             touched = set(changed) | set(load.upsert_comments(con, repo, batch.comments.get(repo, [])))
             touched |= set(load.upsert_events(con, repo, batch.events.get(repo, [])))
             # Links of every issue and PR in the batch (changed or not), reports of what changed.
-            graph.rebuild_links(con, repo, touched | {int(o["number"]) for o in batch.issues.get(repo, [])})
+            in_batch = touched | {int(o["number"]) for o in batch.issues.get(repo, [])}
+            graph.rebuild_links(con, repo, in_batch)
             counts["reports"] += load.rebuild_reports(con, repo, touched)
-            graph.rebuild_clusters(con, repo)
+            graph.rebuild_clusters(con, repo, in_batch)
             counts["issues"] += len(batch.issues.get(repo, []))
             counts["changed"] += len(changed)
             counts["comments"] += len(batch.comments.get(repo, []))

@@ -38,8 +38,3 @@ def links_in_text(text: str | None, repo: str, number: int | None = None) -> lis
     return [link for link in found
             if not (link[0] == repo and link[1] == number) and link[1] > 0
             and not (link[2] == "mentions" and link[:2] in duplicates)]
-
-
-def is_duplicate_marker(state_reason: str | None, labels) -> bool:
-    """GitHub's own signs that an issue was closed as a duplicate."""
-    return state_reason == "duplicate" or any((l or "").lower() == "duplicate" for l in labels or [])

@@ -143,13 +143,15 @@ def _insert_reports(con, rows: list[tuple]) -> None:
         con.unregister("_reports")
 
 
-def refresh_report_clusters(con, repo: str) -> None:
-    """After clusters changed: move reports whose issue now folds elsewhere (only those rows)."""
-    con.execute("""
+def refresh_report_clusters(con, repo: str, numbers: list[int] | None = None) -> None:
+    """After clusters changed: move reports whose issue now folds elsewhere (only those rows; only
+    these issues' when numbers are given)."""
+    scope = "" if numbers is None else "AND reports.number IN (SELECT unnest(?))"
+    con.execute(f"""
         UPDATE reports SET canonical = c.canonical_number, cluster_key = (r.id::BIGINT << 32) + c.canonical_number
         FROM clusters c, repos r
         WHERE reports.repo = ? AND c.repo = reports.repo AND c.number = reports.number AND r.repo = reports.repo
-          AND reports.canonical IS DISTINCT FROM c.canonical_number""", [repo])
+          AND reports.canonical IS DISTINCT FROM c.canonical_number {scope}""", [repo] + ([] if numbers is None else [numbers]))
 
 
 def ensure_repo(con, repo: str, is_demo: bool = False) -> None:

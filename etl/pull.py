@@ -8,8 +8,11 @@ The request plan per repo (DESIGN §4); every page is committed together with it
 4. a bounded re-sweep of recently active open issues, because a reaction does not bump
    `updated_at`; at most once per `resweep_every`;
 5. the reports of every issue that changed (cursor: `updated_at|number`), then the timeline of
-   each usage-related one, for its cross-references (its own cursor).
-An unchanged re-sync is two conditional requests (comments, issues) answered 304.
+   each usage-related one, for its cross-references (its own cursor);
+6. the clusters of the issues touched on the way (only those).
+The database is handed to a waiting reader before every request (etl/db.py), so the app reads
+between pages. An unchanged re-sync is two conditional requests (comments, issues) answered 304,
+and writes nothing.
 """
 from __future__ import annotations
 
@@ -162,10 +165,27 @@ class RepoSync:
         self.state = SyncState(con, repo, load.now() if options.full else None)
         self.counts = Counts()
         self.phase = "starting"
+        self.wrote = False
+
+    def write(self):
+        """A transaction on the database; a run that never opens one leaves the file untouched."""
+        self.wrote = True
+        return transaction(self.con)
+
+    def fetched(self, pages):
+        """The client's pages; before each request, the database goes to a reader that waits."""
+        pages = iter(pages)
+        while True:
+            self.con.give_way()
+            page = next(pages, None)
+            if page is None:
+                return
+            yield page
 
     def run(self) -> Counts:
-        with transaction(self.con):
-            load.ensure_repo(self.con, self.repo)
+        if not self.con.execute("SELECT 1 FROM repos WHERE repo = ?", [self.repo]).fetchone():
+            with self.write():
+                load.ensure_repo(self.con, self.repo)
         covered_from = self.opts.since or self.state.get(ISSUES)[0]
         self.had_issues = self.con.execute("SELECT count(*) > 0 FROM issues WHERE repo = ?", [self.repo]).fetchone()[0]
         self.phase = "comments"
@@ -179,8 +199,10 @@ class RepoSync:
         self.derive_reports()
         self.sync_timelines()
         self.phase = "clusters"
-        with transaction(self.con):
-            graph.rebuild_clusters(self.con, self.repo)
+        queued = graph.queued_clusters(self.con, self.repo)  # this run's, and a killed run's
+        if queued:
+            with self.write():
+                graph.rebuild_clusters(self.con, self.repo, queued)
         return self.counts
 
     def show_progress(self) -> None:
@@ -192,13 +214,16 @@ class RepoSync:
 
     def save_comments(self, items: list[dict]) -> None:
         touched = self._saved(load.upsert_comments, records.comment_row, items)
+        graph.queue_clusters(self.con, self.repo, touched)
         if self.had_issues:  # an edited comment does not bump its issue: derive its reports now
             graph.rebuild_derived(self.con, self.repo, touched)
         self.counts.comments_seen += len(items)
 
     def save_issues(self, items: list[dict]) -> None:
         self.counts.issues_seen += len(items)
-        self.counts.issues_changed += len(self._saved(load.upsert_issues, records.issue_row, items))
+        changed = self._saved(load.upsert_issues, records.issue_row, items)
+        graph.queue_clusters(self.con, self.repo, changed)
+        self.counts.issues_changed += len(changed)
 
     def _saved(self, upsert, row_of, items: list[dict]) -> list[int]:
         """Upsert a page; objects not in the expected shape are skipped and counted, not fatal."""
@@ -228,10 +253,10 @@ class RepoSync:
         if since:
             query["since"] = since
         first = True
-        for page in self.client.pages(self.base + path, query, etag):
+        for page in self.fetched(self.client.pages(self.base + path, query, etag)):
             if page.not_modified:
                 return since
-            with transaction(self.con):
+            with self.write():
                 save(page.items)
                 hw = max([hw or "", *(o.get("updated_at") or "" for o in page.items)]) or None
                 whole = first and not page.next_url and hw == since  # the ETag covers the whole answer
@@ -249,8 +274,8 @@ class RepoSync:
         newest, etag = self.state.get(EVENTS)
         newest_id = int(newest) if newest else None
         top, first_etag = newest_id or 0, None
-        pages = self.client.pages(self.base + "/issues/events", {"per_page": 100},
-                                  etag if newest_id is not None else None)
+        pages = self.fetched(self.client.pages(self.base + "/issues/events", {"per_page": 100},
+                                               etag if newest_id is not None else None))
         for n, page in enumerate(pages, 1):
             if page.not_modified:
                 break
@@ -259,8 +284,8 @@ class RepoSync:
             top = max([top, *(e.get("id") or 0 for e in fresh)])
             done = (len(fresh) < len(page.items) or not page.next_url
                     or (newest_id is None and n >= EVENTS_BACKFILL_PAGES))
-            with transaction(self.con):
-                self._saved(load.upsert_events, records.event_row, fresh)
+            with self.write():
+                graph.queue_clusters(self.con, self.repo, self._saved(load.upsert_events, records.event_row, fresh))
                 if done:  # the mark moves only once the walk reached what was stored: no gaps
                     self.state.set(EVENTS, str(top), first_etag)
                     self.state.set(EVENTS_CHECKED, issues_hw)
@@ -268,7 +293,7 @@ class RepoSync:
             self.show_progress()
             if done:
                 return
-        with transaction(self.con):
+        with self.write():
             self.state.set(EVENTS_CHECKED, issues_hw)
 
     # --- 4: reports and timelines of the issues that changed --------------------------------------
@@ -279,7 +304,8 @@ class RepoSync:
         pending = self._pending(REPORTS, with_prs=True)  # PRs get no reports, but their links count
         for i in range(0, len(pending), REPORTS_BATCH):
             batch = pending[i:i + REPORTS_BATCH]
-            with transaction(self.con):
+            with self.write():
+                graph.queue_clusters(self.con, self.repo, [n for n, _ in batch])
                 graph.rebuild_derived(self.con, self.repo, [n for n, _ in batch])
                 number, updated = batch[-1]
                 self.state.set(REPORTS, f"{updated}|{number}")
@@ -292,8 +318,10 @@ class RepoSync:
             self._timeline_batch(pending[i:i + TIMELINE_BATCH], len(pending))
 
     def _timeline_batch(self, batch: list[tuple[int, str]], total: int) -> None:
+        self.con.give_way()
         items = [item for number, _ in batch for item in self._cross_references(number)]
-        with transaction(self.con):
+        with self.write():
+            graph.queue_clusters(self.con, self.repo, [i["issue"]["number"] for i in items])
             load.upsert_events(self.con, self.repo, items)
             graph.rebuild_links(self.con, self.repo, [i["issue"]["number"] for i in items])  # only where refs came
             number, updated = batch[-1]
@@ -335,21 +363,28 @@ class RepoSync:
             last = self.state.written_at(RESWEEP)
             if last and load.now() - last < self.opts.resweep_every:
                 return
-            stored_horizon, etag = self.state.get(RESWEEP)
-            etag = self._resweep_pages(horizon, etag if stored_horizon == horizon else None)
-        else:  # this run's issues pass already covered the window
+            stored_horizon, stored_etag = self.state.get(RESWEEP)
+            etag = self._resweep_pages(horizon, stored_etag if stored_horizon == horizon else None)
+            if etag is not None and (horizon, etag) == (stored_horizon, stored_etag):
+                return  # a 304: nothing to write (the next run asks again, for free)
+        elif self.wrote:  # this run's issues pass covered the window: date it, since the run writes anyway
             etag = None
-        with transaction(self.con):
+        else:
+            return
+        with self.write():
             self.state.set(RESWEEP, horizon, etag)
 
     def _resweep_pages(self, horizon: str, etag: str | None) -> str | None:
         """Open issues updated since the horizon; returns the ETag when one page held them all."""
         query = {"state": "open", "sort": "updated", "direction": "asc", "since": horizon, "per_page": 100}
-        for n, page in enumerate(self.client.pages(self.base + "/issues", query, etag), 1):
+        for n, page in enumerate(self.fetched(self.client.pages(self.base + "/issues", query, etag)), 1):
             if page.not_modified:
                 return etag
-            with transaction(self.con):  # upsert_issues snapshots the reaction counts that moved
+            with self.write():  # upsert_issues snapshots the reaction counts that moved
                 self.counts.issues_changed += len(self._saved(load.upsert_issues, records.issue_row, page.items))
+                # reactions move engagement, which picks a cluster's canonical issue
+                graph.queue_clusters(self.con, self.repo, [o["number"] for o in page.items if isinstance(o, dict)
+                                                           and isinstance(o.get("number"), int)])
             self.counts.reswept += len(page.items)
             self.show_progress()
             if n == 1 and not page.next_url:
@@ -370,9 +405,13 @@ def pull(repos: list[str], client: GitHubClient, db_path=None, options: Options 
     """Sync each repo into the database; returns the exit status (0, or 2 if a repo failed)."""
     out, err = out or sys.stdout, err or sys.stderr  # looked up now: the streams may be replaced
     progress = Progress(err)
-    client.on_wait = progress.wait
     failed = False
     with db.writing(db_path) as con:
+        def wait(seconds: float, reason: str) -> None:  # a rate-limit wait: readers need not wait with us
+            con.release()
+            progress.wait(seconds, reason)
+
+        client.on_wait = wait
         for repo in repos:
             failed |= not _pull_repo(con, client, repo, options or Options(), progress, out, err)
     return 2 if failed else 0
@@ -399,8 +438,9 @@ def _pull_repo(con, client, repo, options, progress, out, err) -> bool:
         run = dict(requests=client.requests - requests0, not_modified=client.not_modified - not_modified0,
                    issues_seen=c.issues_seen, issues_changed=c.issues_changed, comments_seen=c.comments_seen,
                    rate_remaining=client.rate_remaining)
-        _record_run(con, repo, started, outcome, run, c)
-        print(_summary(repo, run, c, time.monotonic() - t0), file=out, flush=True)
+        if sync.wrote or outcome != "ok":  # an unchanged sync leaves the file as it was
+            _record_run(con, repo, started, outcome, run, c)
+        print(_summary(repo, run, c, time.monotonic() - t0, outcome == "ok" and not sync.wrote), file=out, flush=True)
     return True
 
 
@@ -409,13 +449,15 @@ def _record_run(con, repo, started, outcome, run: dict, c: Counts) -> None:
     try:
         with transaction(con):
             load.record_run(con, repo, "pull", started, outcome, detail=detail, **run)
-    except duckdb.Error:
+    except (duckdb.Error, db.DatabaseError):
         pass  # an interrupted connection cannot record the run; the data is safe either way
 
 
-def _summary(repo: str, run: dict, c: Counts, seconds: float) -> str:
+def _summary(repo: str, run: dict, c: Counts, seconds: float, untouched: bool) -> str:
     left = "?" if run["rate_remaining"] is None else run["rate_remaining"]
     skipped = f", {c.skipped} objects skipped (unexpected shape)" if c.skipped else ""
+    unchanged = "; nothing changed, database untouched" if untouched else ""
     return (f"pull {repo}: {c.issues_changed} issues new or changed ({c.issues_seen} seen), "
             f"{c.comments_seen} comments, {c.events_seen} events, {c.timelines} timelines{skipped}; "
-            f"{run['requests']} requests ({run['not_modified']} not modified), rate limit left {left}, {seconds:.1f}s")
+            f"{run['requests']} requests ({run['not_modified']} not modified), rate limit left {left}, "
+            f"{seconds:.1f}s{unchanged}")

@@ -118,6 +118,14 @@ CREATE TABLE IF NOT EXISTS clusters (
     PRIMARY KEY (repo, number)
 );
 
+-- Issues whose cluster may have moved, queued in the same transaction as the change that moved
+-- it, so a run killed before its clusters step leaves the work for the next run.
+CREATE TABLE IF NOT EXISTS cluster_queue (
+    repo            VARCHAR   NOT NULL,
+    number          INTEGER   NOT NULL,
+    PRIMARY KEY (repo, number)
+);
+
 CREATE TABLE IF NOT EXISTS reaction_snapshots (
     repo            VARCHAR   NOT NULL,
     number          INTEGER   NOT NULL,

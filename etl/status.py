@@ -8,8 +8,7 @@ from etl.transform import PARSER_VERSION
 
 
 def describe(path=None) -> str:
-    con = db.read_only(path)
-    try:
+    with db.reading(path) as con:
         lines = [f"database: {path or db.default_db_path()}"]
         repos = con.execute("""
             SELECT r.repo, r.is_demo,
@@ -31,8 +30,6 @@ def describe(path=None) -> str:
         if _stale_reports(con):
             lines.append("reports were derived by an earlier version: run `python -m etl reparse`")
         return "\n".join(lines)
-    finally:
-        con.close()
 
 
 def _stale_reports(con) -> bool:

@@ -1,9 +1,8 @@
-"""The app's one door to the database: read-only connections keyed by a data version, and
-cached query results.
+"""The app's one door to the database: cached query results keyed by a data version.
 
-A pull never writes the served file in place; it replaces it (etl/db.py). So the file's identity
-(inode, mtime, size) is the data version: when it changes, the old connection is closed, a new
-one is opened, and cached results keyed by the old version are no longer hit.
+Every committed write changes the file (etl/db.py), so its identity is the data version: cached
+results of an older version are no longer hit. Queries share one read-only connection per file
+(db.SharedReader), which steps aside whenever a pull wants to write.
 """
 from __future__ import annotations
 
@@ -11,14 +10,10 @@ import os
 import threading
 from pathlib import Path
 
-import duckdb
 import streamlit as st
 
 from etl import db, fetch, github
 from radar import analysis, issue_queries, queries, sqlbox, votes
-
-_lock = threading.Lock()
-_open: dict = {"key": None, "con": None}
 
 
 def db_path() -> Path:
@@ -26,32 +21,24 @@ def db_path() -> Path:
 
 
 def data_version(path: Path | None = None) -> tuple | None:
-    try:
-        s = os.stat(path or db_path())
-    except FileNotFoundError:
-        return None
-    return (str(path or db_path()), s.st_ino, s.st_mtime_ns, s.st_size)
+    return db.version(path or db_path())
 
 
-def _cursor(version: tuple) -> duckdb.DuckDBPyConnection:
-    """A cursor on the connection for this data version (DuckDB cursors are per thread)."""
-    with _lock:
-        if _open["key"] != version:
-            if _open["con"] is not None:
-                _open["con"].close()  # DuckDB caches instances per path: close before reopening
-                _open["con"] = None
-            _open["con"] = db.read_only(version[0])
-            _open["key"] = version
-        return _open["con"].cursor()
+_readers: dict[Path, db.SharedReader] = {}
+_readers_lock = threading.Lock()
+
+
+def _reader(path: Path) -> db.SharedReader:
+    with _readers_lock:
+        if path not in _readers:
+            _readers[path] = db.SharedReader(path)
+        return _readers[path]
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _run(version: tuple, name: str, args: tuple, kwargs: tuple):
-    cur = _cursor(version)
-    try:
+    with _reader(Path(version[0])).cursor() as cur:
         return _function(name)(cur, *args, **dict(kwargs))
-    finally:
-        cur.close()
 
 
 _MODULES = {"queries": queries, "issue_queries": issue_queries}
@@ -90,7 +77,8 @@ def cast_vote(repo: str, number: int, signal: str, voter: str) -> bool:
 
 def run_sql(sql: str) -> "sqlbox.Result":
     """The SQL page's statement on its own read-only, sandboxed connection (never cached)."""
-    return sqlbox.run(db_path(), sql)
+    with db.shared_access(db_path()):
+        return sqlbox.run(db_path(), sql)
 
 
 def fetch_issue(repo: str, number: int) -> str:

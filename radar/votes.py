@@ -1,13 +1,13 @@
 """Quick-signal votes, in their own small DuckDB file beside the served database.
 
-A pull replaces the served file (etl/db.py), so votes cannot live in it: they live in
-`<name>.votes.duckdb` next to it, are merged with the data at query time (analysis.vote_tally),
-and survive pulls and restarts. Each write opens the file briefly under a process-wide lock
-and a file lock (several app processes may share it); reads open it read-only.
+Votes are the team's own data, not GitHub's: they live in `<name>.votes.duckdb` next to the
+served file, so a rebuilt or moved database never takes them along, and are merged with the data
+at query time (analysis.vote_tally). Several app processes may share the file, and DuckDB lets one
+process write it or several read it, never both: so each write holds a lock file exclusively and
+each read holds it shared, and both keep the file open only that long.
 """
 from __future__ import annotations
 
-import fcntl
 import os
 import threading
 from contextlib import contextmanager
@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from etl import db
 
 SIGNALS = ("works", "easy_fix", "time_saver", "blocking", "common_issue", "flaky", "verified")
 SIGNAL_HELP = {"works": "a workaround works", "easy_fix": "looks easy to fix", "time_saver": "fixing it saves a lot of time",
@@ -24,7 +26,8 @@ _SCHEMA = """CREATE TABLE IF NOT EXISTS votes (
     repo VARCHAR NOT NULL, number INTEGER NOT NULL, signal VARCHAR NOT NULL, voter VARCHAR NOT NULL,
     cast_at TIMESTAMP NOT NULL DEFAULT now()::TIMESTAMP,
     PRIMARY KEY (repo, number, signal, voter))"""
-_lock = threading.Lock()
+WAIT = 10.0  # seconds to wait for another process's vote to be written
+_lock = threading.Lock()  # DuckDB refuses a read-only and a read-write connection in one process
 
 
 def votes_path(db_path: Path) -> Path:
@@ -32,26 +35,23 @@ def votes_path(db_path: Path) -> Path:
 
 
 @contextmanager
-def _writing(path: Path):
-    with _lock:
-        fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+def _holding(path: Path, exclusive: bool):
+    with _lock, db.file_lock(path.with_name(path.name + ".lock"), exclusive, WAIT,
+                             f"votes file {path.name} stayed busy for {WAIT:.0f}s; try again"):
+        con = duckdb.connect(str(path), read_only=not exclusive)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            con = duckdb.connect(str(path))
-            try:
+            if exclusive:
                 con.execute(_SCHEMA)
-                yield con
-            finally:
-                con.close()
+            yield con
         finally:
-            os.close(fd)
+            con.close()
 
 
 def cast(db_path: Path, repo: str, number: int, signal: str, voter: str) -> bool:
     """Store one vote; False when this voter already gave this signal to this issue."""
     if signal not in SIGNALS or not voter:
         raise ValueError(f"unknown signal {signal!r} or empty voter")
-    with _writing(votes_path(db_path)) as con:
+    with _holding(votes_path(db_path), exclusive=True) as con:
         added = con.execute("""INSERT INTO votes (repo, number, signal, voter) VALUES (?, ?, ?, ?)
                                ON CONFLICT DO NOTHING RETURNING 1""", [repo, number, signal, voter]).fetchall()
     return bool(added)
@@ -62,12 +62,8 @@ def all_votes(db_path: Path) -> pd.DataFrame:
     path = votes_path(db_path)
     if not path.exists():
         return pd.DataFrame(columns=["repo", "number", "signal", "voter"])
-    with _lock:  # never read while this process writes (DuckDB: one writer or many readers)
-        con = duckdb.connect(str(path), read_only=True)
-        try:
-            return con.execute("SELECT repo, number, signal, voter FROM votes").df()
-        finally:
-            con.close()
+    with _holding(path, exclusive=False) as con:
+        return con.execute("SELECT repo, number, signal, voter FROM votes").df()
 
 
 def version(db_path: Path) -> tuple | None:

@@ -11,7 +11,7 @@ from apphelpers import MARK, captured_downloads, chart_traces, open_page, render
 from conftest import etl_main
 from etl import demo
 from fake_github import FakeGitHub
-from radar import issue_queries, issue_report
+from radar import issue_queries
 from radar.filters import Filters
 
 REPORT, COMPARE = "pages/issue_report.py", "pages/compare.py"
