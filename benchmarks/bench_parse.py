@@ -21,6 +21,7 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.scoring import DATA, SCORED, accuracy, corpus, gate_score, real_streams, same  # noqa: E402
 from etl.parse import parse_issue  # noqa: E402
+from etl.parse.classify import TIERS  # noqa: E402
 from etl.parse.cli import parse_line  # noqa: E402
 
 
@@ -35,6 +36,14 @@ def print_accuracy(acc: dict, flat: dict) -> None:
     print(f"{'field':<18}{'accuracy':>9}{'right':>8}{'of':>6}{'flattened':>11}")
     for f, (ok, n) in acc.items():
         print(f"{f:<18}{ok / n if n else 0:>9.3f}{ok:>8}{n:>6}{flat[f][0] / n if n else 0:>11.3f}")
+
+
+def print_tiers(rows: list[dict], outputs: list[dict]) -> None:
+    """error_category per evidence tier: where the weak evidence is, the misses are."""
+    print("\nerror_category right per evidence tier: " + ", ".join(
+        f"{t} {sum(same('error_category', o['error_category'], r['truth']['error_category']) for r, o in pairs)}"
+        f"/{len(pairs)}" for t in TIERS
+        if (pairs := [(r, o) for r, o in zip(rows, outputs) if o["tier"] == t])))
 
 
 def flattened(rows: list[dict]) -> list[dict]:
@@ -94,6 +103,10 @@ def print_real(misses: bool) -> None:
         print(f"  flagged usage-related  {g.flagged:>4} ({g.flagged / g.total:.1%}); labelled usage-related {g.labelled}")
         print(f"  precision {g.precision:.3f}   recall {g.recall:.3f}   "
               f"(false positives {len(g.false_pos)}, false negatives {len(g.false_neg)})")
+        flagged = Counter(o["tier"] for o in outputs if o["is_usage_related"])
+        wrong = Counter(o["tier"] for o in outputs if o["number"] in g.false_pos)
+        print("  flagged per evidence tier (false positives): " + ", ".join(
+            f"{t} {flagged[t]} ({wrong[t]})" for t in TIERS if flagged[t]))
         print(f"  fields on the {g.labelled} usage-related issues:")
         for f, (ok, n) in g.fields.items():
             print(f"    {f:<16}{ok / n if n else 0:>7.3f}{ok:>5} of {n}")
@@ -127,6 +140,7 @@ def main(argv=None) -> int:
     print(f"corpus: {len(rows)} labelled issues from {DATA}\n")
     print_accuracy(acc, score(flattened(rows))[0])
     print_split(rows, outputs)
+    print_tiers(rows, outputs)
     print_confusion(rows, outputs)
     wall, cpu = measure_speed(rows)
     print(f"\nspeed: {wall:,.0f} reports/s (parse_issue, one core; {cpu:,.0f} per CPU-second)")

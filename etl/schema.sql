@@ -82,7 +82,9 @@ CREATE TABLE IF NOT EXISTS reports (
     signature       VARCHAR,
     provenance      VARCHAR,              -- JSON object: field -> source (for the category: the rule)
     why             VARCHAR,              -- the rule and phrase that decided is_usage_related and error_category
+    evidence_tier   VARCHAR,              -- how strong the evidence that decided is (etl.parse.classify.TIERS)
     parser_version  VARCHAR,
+    parse_error     VARCHAR,              -- the parser's failure on this text (or its thread), else NULL
     -- Kept at load time so that counting a million reports needs no join and no string hashing:
     author_id       INTEGER,              -- authors.id: distinct reporters as small integers
     canonical       INTEGER,              -- clusters.canonical_number: duplicates fold into it
@@ -180,3 +182,5 @@ ALTER TABLE reports ADD COLUMN IF NOT EXISTS canonical INTEGER;
 ALTER TABLE reports ADD COLUMN IF NOT EXISTS cluster_key BIGINT;
 ALTER TABLE clusters ADD COLUMN IF NOT EXISTS error_canonical INTEGER;
 ALTER TABLE reports ADD COLUMN IF NOT EXISTS why VARCHAR;
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS parse_error VARCHAR;
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS evidence_tier VARCHAR;

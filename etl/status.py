@@ -27,9 +27,20 @@ def describe(path=None) -> str:
             lines.append(f"{repo}{' [synthetic demo data]' if is_demo else ''}: {issues} issues, {prs} pull requests, "
                          f"{comments} comments, {reports} reports ({usage} usage-related issues); "
                          f"newest update {newest}; last sync {last}")
+        failed = _parse_failures(con)
+        if failed:
+            lines.append(f"{failed} reports could not be parsed (stored empty, each with its error): "
+                         "see the Data quality page")
         if _stale_reports(con):
             lines.append("reports were derived by an earlier version: run `python -m etl reparse`")
         return "\n".join(lines)
+
+
+def _parse_failures(con) -> int:
+    try:
+        return con.execute("SELECT count(*) FROM reports WHERE parse_error IS NOT NULL").fetchone()[0]
+    except duckdb.BinderException:  # a database from before the column: reparse adds it
+        return 0
 
 
 def _stale_reports(con) -> bool:

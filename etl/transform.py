@@ -10,11 +10,11 @@ from etl.versions import sort_key
 
 # Bumped whenever a change of the parser or the default taxonomy changes what it reads:
 # `status` then asks for `python -m etl reparse`.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 REPORT_COLUMNS = (
     "repo", "number", "comment_id", "kind", "author", "created_at", "is_usage_related",
     "version", "version_key", "os", "terminal", "plan", "provider", "model", "http_status",
-    "error_type", "error_category", "signature", "provenance", "why", "parser_version",
+    "error_type", "error_category", "signature", "provenance", "why", "evidence_tier", "parser_version", "parse_error",
 )
 
 
@@ -41,22 +41,21 @@ def _row(repo, number, comment_id, kind, author, created_at, fields: dict) -> tu
         fields.get("terminal"), fields.get("plan"), fields.get("provider"), fields.get("model"),
         fields.get("http_status"), fields.get("error_type"), fields.get("error_category"),
         fields.get("signature"), json.dumps(fields.get("provenance") or {}, sort_keys=True),
-        fields.get("why"), PARSER_VERSION,
+        fields.get("why"), fields.get("tier"), PARSER_VERSION, fields.get("parse_error"),
     )
 
 
 def reports_for_issue(repo: str, number: int, title, body, labels, author, created_at,
                       comments: list[Comment], taxonomy=None) -> list[tuple]:
-    """One row for the issue body, plus one per report-like or me-too comment."""
-    issue = parse.parse_issue(title, body, labels, taxonomy=taxonomy, repo=repo)
+    """One row for the issue body (its error completed from its comments, as the CLI reads it),
+    plus one per report-like or me-too comment."""
+    issue, readings = parse.read_thread(title, body, labels, [c.body for c in comments], taxonomy, repo=repo)
     rows = [_row(repo, number, 0, "issue", author, created_at, issue)]
-    for c in comments:
+    for c, (kind, rep) in zip(comments, readings):
         if (c.author and c.author == author) or c.from_team_or_bot:
             continue  # the reporter adding detail, or a maintainer answering, is no new report
-        kind = parse.comment_kind(c.body)
         if kind == "report":
-            rows.append(_row(repo, number, c.id, "comment", c.author, c.created_at,
-                             parse.parse_comment(c.body, issue, taxonomy=taxonomy, repo=repo)))
+            rows.append(_row(repo, number, c.id, "comment", c.author, c.created_at, rep))
         elif kind == "me_too":
             rows.append(_row(repo, number, c.id, "me_too", c.author, c.created_at, _inherited(issue)))
     return rows
@@ -71,5 +70,5 @@ _ME_TOO_FIELDS = ("is_usage_related", "error_category", "signature", "http_statu
 def _inherited(issue: dict) -> dict:
     fields = {k: issue.get(k) for k in _ME_TOO_FIELDS}
     fields["provenance"] = {k: "issue" for k, v in fields.items() if v is not None}
-    fields["why"] = issue.get("why")
+    fields["why"], fields["tier"] = issue.get("why"), issue.get("tier")
     return fields

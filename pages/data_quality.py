@@ -28,6 +28,18 @@ st.caption("Every issue keeps the rule and the phrase that decided (the issue re
            "Issue bodies only, usage-related or not, within the other filters.")
 widgets.table(data.query("usage_reasons", f), "usage-reasons", f)
 
+st.subheader("How strong the evidence is")
+st.caption("Issue reports per evidence tier, strongest first: a quoted client message, a payload's error type, "
+           "an HTTP status or an attached error are quoted errors; a topic or weak topic is the reporter's own "
+           "words; fallback is no specific evidence. The Evidence filter keeps chosen tiers everywhere.")
+widgets.table(data.query("evidence_tiers", f), "evidence-tiers", f)
+
+st.subheader("Texts the parser failed on")
+failures = data.query("parse_failures", f)
+st.caption(f"{failures.attrs.get('total', 0):,} reports (issue bodies, report comments and me-toos, usage-related "
+           "or not) were stored empty because the parser raised an error; each keeps the error.")
+widgets.table(failures, "parse-failures", f, when_empty="The parser read every text without an error.")
+
 st.subheader("Conflicting sources: platform label vs the report")
 st.caption("Issues whose maintainer label `platform:…` names another operating system than the one "
            "read from the issue text (the label is the curated source).")

@@ -71,6 +71,8 @@ with left:
                   f"issue-{number}-fields", f)
     st.caption("Why it counts as it does (the rule and the phrase that decided usage and category):")
     st.text(report.why or "not recorded: run `python -m etl reparse`")  # untrusted phrase: plain text
+    if report.tier:
+        st.caption(f"Evidence tier: {report.tier}")
 with right:
     st.subheader("Signals")
     signals = pd.DataFrame([{"signal": f"reaction {k}", "count": n} for k, n in report.reactions.items()]

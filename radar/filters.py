@@ -10,7 +10,7 @@ from datetime import date, timedelta
 # Multi-value dimensions: filter field -> reports/issues column (an allow-list: SQL never takes
 # a column name from user text).
 MULTI = {"os": "os", "plan": "plan", "provider": "provider", "category": "error_category",
-         "state": "state", "label": "labels"}
+         "state": "state", "label": "labels", "tier": "evidence_tier"}
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class Filters:
     category: tuple[str, ...] = ()
     state: tuple[str, ...] = ()
     label: tuple[str, ...] = ()
+    tier: tuple[str, ...] = ()      # evidence tiers kept (etl.parse.classify.TIERS); () = all
 
     def with_(self, **changes) -> "Filters":
         return replace(self, **changes)

@@ -39,6 +39,7 @@ class IssueReport:
     events: dict[str, int]
     parsed: list[tuple[str, object, str]]          # (field, value, provenance)
     why: str | None                                # the rule and phrase that decided usage and category
+    tier: str | None                               # how strong that evidence is (etl.parse.classify.TIERS)
     canonical: int
     cluster: pd.DataFrame
     cluster_reports: pd.DataFrame
@@ -66,6 +67,7 @@ def build(repo: str, number: int, issue: pd.DataFrame, reports: pd.DataFrame, ev
         events=dict(zip(events["event"], events["n"].astype(int))),
         parsed=_parsed(body.iloc[0]) if len(body) else [],
         why=_none(body["why"].iloc[0]) if len(body) and "why" in body else None,
+        tier=_none(body["evidence_tier"].iloc[0]) if len(body) and "evidence_tier" in body else None,
         canonical=int(mine["canonical"].iloc[0]) if len(mine) else number,
         cluster=cluster, cluster_reports=cluster_reports, links=links, votes=votes or {},
     )
@@ -175,7 +177,8 @@ def to_markdown(report: IssueReport) -> str:
               "## Summary", "", *[f"- {md_escape(s)}" for s in summary(report)], "",
               "## Parsed fields", "", "| field | value | from |", "|---|---|---|",
               *[f"| {f} | {md_escape(v) if v is not None else '—'} | {p or '—'} |" for f, v, p in report.parsed], "",
-              f"Why: {md_escape(report.why) if report.why else 'not recorded (run python -m etl reparse)'}", "",
+              f"Why: {md_escape(report.why) if report.why else 'not recorded (run python -m etl reparse)'}"
+              + (f" (evidence: {report.tier})" if report.tier else ""), "",
               f"## Cluster (canonical: #{report.canonical})", "", "| issue | state | duplicate of |", "|---|---|---|",
               *[f"| #{r.number} | {r.state} | {'#%d' % r.duplicate_of if _none(r.duplicate_of) else ''} |"
                 for r in report.cluster.itertuples()], ""]

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import pandas as pd
 
+from etl.parse.classify import TIERS
 from etl.versions import sort_key
 from radar.filters import MULTI, Filters
 
@@ -213,6 +214,9 @@ def dimension_values(con, repo: str | None) -> dict[str, list[str]]:
         out[name] = [v for (v,) in con.execute(f"""
             SELECT DISTINCT coalesce({col}, 'unknown') AS v FROM reports
             WHERE is_usage_related AND (? IS NULL OR repo = ?) ORDER BY v""", [repo, repo]).fetchall()]
+    stored = {v for (v,) in con.execute("""SELECT DISTINCT evidence_tier FROM reports WHERE is_usage_related
+                                          AND (? IS NULL OR repo = ?)""", [repo, repo]).fetchall()}
+    out["tier"] = [t for t in TIERS if t in stored]  # strongest first
     out["state"] = [v for (v,) in con.execute("""
         SELECT DISTINCT state FROM issues WHERE state IS NOT NULL AND (? IS NULL OR repo = ?) ORDER BY 1""",
         [repo, repo]).fetchall()]
@@ -484,6 +488,29 @@ def usage_reasons(con, f: Filters, limit: int = 25) -> pd.DataFrame:
         FROM (SELECT is_usage_related AS usage_related, provenance::JSON->>'is_usage_related' AS rule, why, n
               FROM (SELECT is_usage_related, provenance, why, count(*) AS n FROM ({sql}) GROUP BY ALL))
         GROUP BY ALL ORDER BY usage_related DESC, reports DESC LIMIT ?""", [*params, limit]).df()
+
+
+def evidence_tiers(con, f: Filters) -> pd.DataFrame:
+    """Issue reports per evidence tier (strongest first) and decision, usage-related or not."""
+    sql, params = filtered_reports(f, kinds=("issue",), usage_only=False)
+    return con.execute(f"""
+        SELECT * FROM (SELECT coalesce(evidence_tier, 'unknown') AS tier, is_usage_related AS usage_related,
+                              count(*) AS reports FROM ({sql}) GROUP BY ALL)
+        ORDER BY list_position(?, tier) NULLS LAST, usage_related DESC""",
+                       [*params, list(TIERS)]).df()
+
+
+def parse_failures(con, f: Filters, limit: int = 200) -> pd.DataFrame:
+    """Reports the parser failed on (stored empty, with the error), usage-related or not: the
+    issue, the kind of text and the error. `attrs["total"]` counts them all."""
+    sql, params = filtered_reports(f, usage_only=False)
+    failed = f"SELECT repo, number, comment_id, kind, parse_error FROM ({sql}) WHERE parse_error IS NOT NULL"
+    out = con.execute(f"""
+        SELECT x.repo, x.number, x.kind, x.comment_id, i.title, x.parse_error, i.html_url
+        FROM ({failed}) x JOIN issues i USING (repo, number) ORDER BY x.repo, x.number, x.comment_id LIMIT ?""",
+                      [*params, limit]).df()
+    out.attrs["total"] = con.execute(f"SELECT count(*) FROM ({failed})", params).fetchone()[0]
+    return out
 
 
 def label_conflicts(con, f: Filters, limit: int = 200) -> pd.DataFrame:

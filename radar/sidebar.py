@@ -62,7 +62,10 @@ def _version_filter(repo: str | None, start: Filters) -> tuple[str | None, str |
 
 
 _MULTI_LABELS = {"os": "Operating system", "plan": "Plan", "provider": "Provider",
-                 "category": "Error category", "state": "Issue state", "label": "Labels"}
+                 "category": "Error category", "state": "Issue state", "label": "Labels", "tier": "Evidence"}
+_MULTI_HELP = {"tier": "What decided that a report is about usage, strongest first: the first four are errors "
+                       "the reporter quoted (client message, error type, HTTP status, attached error); pick "
+                       "them to keep only strong evidence."}
 
 
 def _multi_filters(repo: str | None, start: Filters) -> dict[str, tuple[str, ...]]:
@@ -73,7 +76,7 @@ def _multi_filters(repo: str | None, start: Filters) -> dict[str, tuple[str, ...
         choices = options.get(name, [])
         default = [v for v in getattr(start, name) if v in choices]
         picked[name] = tuple(st.sidebar.multiselect(label, choices, default=default, key=f"f_{name}_{repo}",
-                                                    placeholder="all"))
+                                                    placeholder="all", help=_MULTI_HELP.get(name)))
     return picked
 
 

@@ -102,7 +102,7 @@ def test_numbers_of_a_known_issue(known_db):
     assert report.reactions["+1"] == 7 and report.reactions["eyes"] == 2
     parsed = {f: v for f, v, _ in report.parsed}
     assert parsed["version"] == "2.1.3" and parsed["http_status"] == 429 and parsed["error_category"] == "rate_limited"
-    assert report.why == "error type: rate_limit_error"  # the rule and what it read
+    assert report.why == "error type: rate_limit_error" and report.tier == "error type"  # the rule, what it read, its tier
     assert dict((f, src) for f, _, src in report.parsed)["is_usage_related"] == "error type"
     # reports: 3 issue bodies + 2 report-like comments; me-too: 2
     assert [v for v, _ in issue_report.spread(report, "version")] == ["2.1.3", "2.1.4", "2.1.5", "2.1.12", "2.1.14"]
@@ -134,7 +134,7 @@ def test_markdown_download(known_db):
     assert "- Votes: works 2" in md
     assert "| version | 2\\.1\\.3 | " in md
     assert "| #3 | closed | #1 |" in md
-    assert "Why: error type\\: rate\\_limit\\_error" in md
+    assert "Why: error type\\: rate\\_limit\\_error (evidence: error type)" in md
     assert "- version: 2\\.1\\.3 ×1, 2\\.1\\.4 ×1, 2\\.1\\.5 ×1, 2\\.1\\.12 ×1, 2\\.1\\.14 ×1" in md
 
 

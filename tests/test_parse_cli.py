@@ -9,7 +9,7 @@ from pathlib import Path
 
 from etl.parse import FIELDS, run_parse
 
-KEYS = ["repo", "number", *FIELDS, "why"]
+KEYS = ["repo", "number", *FIELDS, "why", "tier"]
 
 
 def _run(lines):
@@ -64,7 +64,7 @@ ROOT = Path(__file__).resolve().parents[1]
 API = "https://api.github.com/repos/anthropics/claude-code"
 # The README's output fields, in order.
 README_KEYS = ["repo", "number", "is_usage_related", "version", "os", "terminal", "plan", "provider", "model",
-               "http_status", "error_type", "error_category", "signature", "why"]
+               "http_status", "error_type", "error_category", "signature", "why", "tier"]
 
 
 def _rest_issue(number: int, title: str, body: str, labels: list[str]) -> dict:
@@ -104,7 +104,8 @@ def test_cli_on_a_file_of_rest_issues(tmp_path):
     assert {k: v for k, v in known.items() if k not in ("signature", "why")} == {
         "repo": "anthropics/claude-code", "number": 4242, "is_usage_related": True, "version": "2.1.5",
         "os": "macos", "terminal": "iTerm2", "plan": "max_5x", "provider": "claude_ai_subscription",
-        "model": "Opus", "http_status": None, "error_type": None, "error_category": "session_limit"}
+        "model": "Opus", "http_status": None, "error_type": None, "error_category": "session_limit",
+        "tier": "client message"}
     assert known["signature"] and known["why"].startswith("title message: ")
     assert out[1]["is_usage_related"] is False and out[1]["repo"] == "anthropics/claude-code"
     assert out[2]["line"] == 4 and out[2]["error"].startswith("JSONDecodeError")  # counted from 1, blanks included

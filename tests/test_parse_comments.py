@@ -2,6 +2,7 @@
 import pytest
 
 from etl.parse import comment_kind, parse_comment, parse_issue
+from etl.parse.comments import read_thread
 
 
 @pytest.mark.parametrize("body", ["+1", "Same here", "same here!", "me too", "Happening to me too", ":+1:", "👍", "+1 same"])
@@ -35,27 +36,25 @@ def test_comment_never_inherits_environment():
 
 
 def test_merge_takes_the_error_from_a_comment_when_the_body_lacks_it():
-    from etl.parse.comments import merge_comment_evidence
-    rep = parse_issue("Model keeps failing", "It fails when I use an API key.", repo="google-gemini/gemini-cli")
-    comments = [{"body": "Full error: {\"error\":{\"code\":503,\"message\":\"The model is overloaded.\",\"status\":\"UNAVAILABLE\"}}"}]
-    merged = merge_comment_evidence(rep, comments, repo="google-gemini/gemini-cli")
+    comments = ["Full error: {\"error\":{\"code\":503,\"message\":\"The model is overloaded.\",\"status\":\"UNAVAILABLE\"}}"]
+    merged, _ = read_thread("Model keeps failing", "It fails when I use an API key.", None, comments,
+                            repo="google-gemini/gemini-cli")
     assert (merged["http_status"], merged["error_type"]) == (503, "UNAVAILABLE")
     assert merged["provenance"]["http_status"] == "comment"
 
 
 def test_merge_keeps_the_body_error_and_the_reporter_environment():
-    from etl.parse.comments import merge_comment_evidence
-    rep = parse_issue("API Error: 429", "- Version: 1.0.3\n- Platform: darwin\nAPI Error: 429 rate_limit_error")
-    merged = merge_comment_evidence(rep, [{"body": "same on 2.1.12, Windows, Max 20x — API Error: 529 overloaded_error"}, "junk", None])
+    merged, kinds = read_thread("API Error: 429", "- Version: 1.0.3\n- Platform: darwin\nAPI Error: 429 rate_limit_error", None,
+                                ["same on 2.1.12, Windows, Max 20x — API Error: 529 overloaded_error", "junk", None])
+    assert [k for k, _ in kinds] == ["report", None, None]
     assert (merged["http_status"], merged["error_type"]) == (429, "rate_limit_error")
     assert (merged["version"], merged["os"], merged["plan"]) == ("1.0.3", "macos", None)
 
 
 def test_merge_fills_the_category_only_when_the_body_has_none():
-    from etl.parse.comments import merge_comment_evidence
-    rep = parse_issue("It stops", "Nothing works since this morning.")
-    assert rep["error_category"] == "other"
-    merged = merge_comment_evidence(rep, [{"body": "Error: 429 rate_limit_error: This request would exceed your rate limit"}])
+    assert parse_issue("It stops", "Nothing works since this morning.")["error_category"] == "other"
+    merged, _ = read_thread("It stops", "Nothing works since this morning.", None,
+                            ["Error: 429 rate_limit_error: This request would exceed your rate limit"])
     assert merged["error_category"] == "rate_limited" and merged["is_usage_related"] is True
 
 

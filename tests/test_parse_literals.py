@@ -1,8 +1,7 @@
 """The literal gates: what a rule's regex requires, and the one-pass document scan."""
 import pytest
 
-from etl.parse import parse_issue
-from etl.parse.comments import merge_comment_evidence
+from etl.parse.comments import read_thread
 from etl.parse.literals import SUBSTRING, Scanner
 from etl.parse.regex_gates import required_literal
 from etl.parse.rules import compile_rules
@@ -52,9 +51,8 @@ def test_has_falls_back_to_substrings_for_undeclared_words():
 
 def test_comment_topics_do_not_categorize_the_issue():
     """A comment that only discusses (no quoted error) leaves the category alone."""
-    rep = parse_issue("What does code 456 mean?", "what is this error code", None)
-    merged = merge_comment_evidence(rep, [{"body": "It usually means the provider dashboard balance is empty."}])
+    merged, _ = read_thread("What does code 456 mean?", "what is this error code", None,
+                            ["It usually means the provider dashboard balance is empty."])
     assert merged["error_category"] == "other"
-    quoted = merge_comment_evidence(parse_issue("Blocked", "it stops", None),
-                                    [{"body": "Same: API Error: 529 Overloaded"}])
+    quoted, _ = read_thread("Blocked", "it stops", None, ["Same: API Error: 529 Overloaded"])
     assert quoted["error_category"] == "overloaded"

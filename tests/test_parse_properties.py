@@ -6,12 +6,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl.parse import FIELDS, comment_kind, parse_comment, parse_issue
-from etl.parse.classify import RULES
+from etl.parse.classify import RULES, TIERS
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _check(rep):
+    assert rep.get("parse_error") is None, rep["parse_error"]  # a failure is stored, so it must not happen
     assert set(FIELDS) <= set(rep)
     assert isinstance(rep["is_usage_related"], bool)
     assert rep["http_status"] is None or 400 <= rep["http_status"] < 600
@@ -23,6 +24,7 @@ def _check_issue(rep):
     _check(rep)
     assert rep["provenance"]["is_usage_related"] == rep["provenance"]["error_category"] in RULES
     assert rep["why"].split(":")[0] in RULES
+    assert rep["tier"] in TIERS
 
 
 @FAST

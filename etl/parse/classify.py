@@ -27,15 +27,29 @@ class Verdict(NamedTuple):
     rule: str  # what decided both fields (the provenance of each): see RULES
     evidence: str  # the phrase, error type or status it read ("" when nothing decided)
     attached: bool = False  # the attached errors are the report's own (their status and type count)
+    weak: bool = False  # a complaint read from weak_topics or names, not from topics
 
     @property
     def why(self) -> str:
         return f"{self.rule}: {self.evidence}" if self.evidence else self.rule
 
+    @property
+    def tier(self) -> str:
+        return _TIER_OF.get(self.rule) or ("weak topic" if self.weak else "topic")
+
 
 # Every `Verdict.rule`, strongest evidence first.
 RULES = ("title message", "error type", "message", "http status", "attached error", "title complaint",
          "complaint", "about usage", "look-alike", "no evidence")
+# How strong the evidence behind a decision is, strongest first: a message the client printed, the
+# error type of a quoted payload, an HTTP status, an error a tool attached, a complaint naming a
+# usage concept, a weak complaint word, nothing specific (the fallback). The first four are quoted
+# errors, the rest the reporter's own words.
+TIERS = ("client message", "error type", "http status", "attached error", "topic", "weak topic", "fallback")
+STRONG_TIERS = TIERS[:4]
+_TIER_OF = {"title message": "client message", "message": "client message", "error type": "error type",
+            "http status": "http status", "attached error": "attached error", "about usage": "fallback",
+            "look-alike": "fallback", "no evidence": "fallback"}  # complaints: topic or weak topic
 
 
 class Zones(NamedTuple):
@@ -106,7 +120,7 @@ def classify(z: Zones, error_type: str | None, http_status: int | None, taxonomy
             return Verdict(taxonomy.fallback, False, "look-alike", look)
         return Verdict(taxonomy.fallback, False, "no evidence", "")
     if not request and (found := _complaint(z, taxonomy, ("weak_topics", "names"))):
-        return Verdict(found[0].name, found[0].usage_related, found[1], found[2])
+        return Verdict(found[0].name, found[0].usage_related, found[1], found[2], weak=True)
     return Verdict(taxonomy.fallback, True, "about usage", about())
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from .report import FIELDS, parse_issue
+from .comments import read_thread
+from .report import FIELDS
+
 
 def parse_line(line: str) -> dict:
     """One input line → its output object (raises ValueError on bad input)."""
@@ -12,20 +14,15 @@ def parse_line(line: str) -> dict:
     if not isinstance(issue, dict):
         raise ValueError("line is not a JSON object")
     repo = _repo_of(issue)
-    rep = parse_issue(issue.get("title"), issue.get("body"), issue.get("labels"), repo=repo)
-    rep = _with_comment_evidence(rep, issue, repo)
+    comments = issue.get("comments") if isinstance(issue.get("comments"), list) else []
+    rep, _ = read_thread(issue.get("title"), issue.get("body"), issue.get("labels"),
+                         [c.get("body") if isinstance(c, dict) else None for c in comments], repo=repo)
     out = {"repo": repo, "number": issue.get("number")}
     out.update({f: rep[f] for f in FIELDS})
-    out["why"] = rep["why"]
+    out["why"], out["tier"] = rep["why"], rep["tier"]
+    if rep.get("parse_error"):
+        out["parse_error"] = rep["parse_error"]
     return out
-
-
-def _with_comment_evidence(rep: dict, issue: dict, repo: str | None) -> dict:
-    from .comments import merge_comment_evidence  # local: keeps import graph flat
-    comments = issue.get("comments")
-    if isinstance(comments, list):
-        rep = merge_comment_evidence(rep, comments, repo=repo)
-    return rep
 
 
 def _repo_of(issue: dict):

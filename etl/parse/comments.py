@@ -6,7 +6,7 @@ import re
 
 from .classify import DEFAULT, Taxonomy, quoted_category
 from .document import make_doc
-from .report import empty_report, parse_doc
+from .report import empty_report, failed_report, parse_doc, parse_issue
 
 _ME_TOO_PHRASE = re.compile(
     r"\+1|:\+1:|👍|\bsame(?: here| issue| problem| error| for me| bug| thing)?\b|\bme(?: too| as well)\b|\bditto\b|"
@@ -28,36 +28,65 @@ def is_me_too(text: str) -> bool:
     return bool(rest != text.lower() or text.strip() in ("👍", ":+1:")) and not _WORD.search(rest)
 
 
-def comment_kind(body: str | None) -> str | None:
-    """`report`, `me_too` or None."""
+def read_thread(title: str | None, body: str | None, labels, comment_bodies, taxonomy: Taxonomy | None = None,
+                *, repo: str | None = None) -> tuple[dict, list[tuple[str | None, dict | None]]]:
+    """The one reading of an issue with its comments — the CLI, the pipeline and the benchmarks
+    all call it, so what is measured is what is stored. Returns the issue's report, its error
+    completed from its comments, and per comment (kind, report): kind `report`, `me_too` or None,
+    and the comment's own report for a `report`. Each comment is parsed once, with the repo's
+    taxonomy."""
+    taxonomy = taxonomy or DEFAULT
+    issue = parse_issue(title, body, labels, taxonomy, repo=repo)
+    readings = [_read(b, taxonomy, repo) for b in comment_bodies]
+    if _lacks_error_evidence(issue, taxonomy):
+        for found, quotes in readings[:_MAX_COMMENTS]:
+            if found is not None and not found.get("parse_error"):
+                _fill_from(issue, found, taxonomy, quotes)
+    failed = [(i, found["parse_error"]) for i, (found, _) in enumerate(readings, 1) if found and found.get("parse_error")]
+    if failed and not issue.get("parse_error"):  # the issue's row counts its thread's failures too
+        issue["parse_error"] = f"comment {failed[0][0]}: {failed[0][1]}"[:300]
+    out = []
+    for b, (found, quotes) in zip(comment_bodies, readings):
+        kind = _kind(b, found, taxonomy)
+        out.append((kind, inherit(found, issue, not quotes) if kind == "report" else None))
+    return issue, out
+
+
+def _read(body, taxonomy: Taxonomy, repo: str | None) -> tuple[dict | None, bool]:
+    """A comment's own fields (None for an empty or unreadable one) and whether it quotes an error."""
     if not isinstance(body, str) or not body.strip():
-        return None
-    text = body.strip()
-    if is_me_too(text):
-        return "me_too"
+        return None, False
     try:
-        rep = parse_doc(make_doc("", body, None), DEFAULT)
-    except Exception:  # noqa: BLE001
+        found = parse_doc(make_doc("", body, None, repo), taxonomy)
+    except Exception as exc:  # noqa: BLE001 - one odd comment must not lose the issue
+        return failed_report(exc), False
+    return found, _quotes_error(body, found, taxonomy)
+
+
+def _kind(body, found: dict | None, taxonomy: Taxonomy) -> str | None:
+    if found is None or found.get("parse_error"):
         return None
-    if any(rep[f] for f in ("version", "os", "plan", "http_status", "error_type")):
+    if is_me_too(body.strip()):
+        return "me_too"
+    if any(found[f] for f in ("version", "os", "plan", "http_status", "error_type")):
         return "report"
-    if rep["signature"] and rep["error_category"] != DEFAULT.fallback:
+    if found["signature"] and found["error_category"] != taxonomy.fallback:
         return "report"
     return None
+
+
+def comment_kind(body: str | None, taxonomy: Taxonomy | None = None, *, repo: str | None = None) -> str | None:
+    """`report`, `me_too` or None."""
+    taxonomy = taxonomy or DEFAULT
+    return _kind(body, _read(body, taxonomy, repo)[0], taxonomy)
 
 
 def parse_comment(body: str | None, issue: dict | None, taxonomy: Taxonomy | None = None, *,
                   repo: str | None = None) -> dict:
     """A comment's own report; error fields it does not state come from the issue.
     `repo` tells the vendor when the text does not (as in `parse_issue`)."""
-    try:
-        rep = parse_doc(make_doc("", body, None, repo), taxonomy or DEFAULT)
-    except Exception:  # noqa: BLE001
-        rep = empty_report()
-    taxonomy = taxonomy or DEFAULT
-    low = body.lower()[:60_000] if isinstance(body, str) else ""
-    said_nothing = quoted_category(low, taxonomy) is None and not (rep["http_status"] or rep["error_type"])
-    return inherit(rep, issue or {}, said_nothing)
+    found, quotes = _read(body, taxonomy or DEFAULT, repo)
+    return inherit(found or empty_report(), issue or {}, not quotes)
 
 
 def inherit(rep: dict, issue: dict, said_nothing: bool) -> dict:
@@ -71,27 +100,10 @@ def inherit(rep: dict, issue: dict, said_nothing: bool) -> dict:
         if rep.get(f) in (None, False) or said_nothing:
             rep[f] = issue[f]
             prov[f] = "issue"
-    if prov.get("error_category") == "issue" and issue.get("why"):
-        rep["why"] = f"issue {issue['why']}"
-    return rep
-
-
-def merge_comment_evidence(rep: dict, comments: list, taxonomy: Taxonomy | None = None,
-                           repo: str | None = None) -> dict:
-    """Fill the error fields the issue body lacks from its comments: the issue as a
-    whole is described, and the error is often pasted in a follow-up. The environment
-    (version, os, terminal, plan) stays the reporter's: commenters run their own setups."""
-    taxonomy = taxonomy or DEFAULT
-    if not _lacks_error_evidence(rep, taxonomy):
-        return rep
-    for comment in comments[:_MAX_COMMENTS]:
-        body = comment.get("body") if isinstance(comment, dict) else None
-        if isinstance(body, str) and body.strip():
-            try:
-                found = parse_doc(make_doc("", body, None, repo), taxonomy)
-            except Exception:  # noqa: BLE001 - one odd comment must not lose the issue
-                continue
-            _fill_from(rep, found, taxonomy, _quotes_error(body, found, taxonomy))
+    if prov.get("error_category") == "issue":  # the decision is the issue's, and so its evidence
+        rep["tier"] = issue.get("tier")
+        if issue.get("why"):
+            rep["why"] = f"issue {issue['why']}"
     return rep
 
 
@@ -113,7 +125,7 @@ def _fill_from(rep: dict, found: dict, taxonomy: Taxonomy, quotes_error: bool) -
     if rep["error_category"] == taxonomy.fallback and found["error_category"] != taxonomy.fallback:
         if quotes_error:
             rep["error_category"], prov["error_category"] = found["error_category"], "comment"
-            rep["why"] = f"comment {found['why']}"
+            rep["why"], rep["tier"] = f"comment {found['why']}", found["tier"]
         if found["is_usage_related"] and not rep["is_usage_related"]:
             rep["is_usage_related"], prov["is_usage_related"] = True, "comment"
-            rep["why"] = f"comment {found['why']}"
+            rep["why"], rep["tier"] = f"comment {found['why']}", found["tier"]

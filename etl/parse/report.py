@@ -18,6 +18,14 @@ def empty_report() -> dict:
     out["error_category"] = DEFAULT.fallback
     out["provenance"] = {}
     out["why"] = None
+    out["tier"] = None
+    return out
+
+
+def failed_report(exc: Exception) -> dict:
+    """The report of a text the parser failed on: empty, with the failure, so it is counted."""
+    out = empty_report()
+    out["parse_error"] = f"{type(exc).__name__}: {exc}"[:300]
     return out
 
 
@@ -25,11 +33,11 @@ def parse_issue(title: str | None, body: str | None, labels: list[str] | None = 
                 taxonomy: Taxonomy | None = None, *, repo: str | None = None) -> dict:
     """Every field of FIELDS plus `provenance` ({field: source} for non-null fields).
     `repo` ("owner/name" of the client) tells the vendor when the text does not.
-    Never raises: on an internal error the report is returned empty."""
+    Never raises: on an internal error the report is empty and `parse_error` names the error."""
     try:
         return parse_doc(make_doc(title, body, labels, repo), taxonomy or DEFAULT)
-    except Exception:  # noqa: BLE001 - a parser must never take the pipeline down
-        return empty_report()
+    except Exception as exc:  # noqa: BLE001 - one odd text must not stop a pull; it is stored and counted
+        return failed_report(exc)
 
 
 def parse_doc(doc: Doc, taxonomy: Taxonomy) -> dict:
@@ -64,6 +72,7 @@ def finish(doc: Doc, found: dict[str, tuple], taxonomy: Taxonomy) -> dict:
     out = {f: found.get(f, (None, None))[0] for f in FIELDS}
     out["provenance"] = {f: src for f, (val, src) in found.items() if val is not None and src}
     out["why"] = verdict.why
+    out["tier"] = verdict.tier
     return out
 
 
