@@ -37,6 +37,9 @@ try:
         _no_data(f"There is no database yet at `{data.db_path()}`.")
     if data.query("repos").empty:
         _no_data("The database holds no repository yet.")
+    if missing := data.query("missing_columns"):
+        _no_data(f"The database was built by an earlier version of Usage Radar (its reports lack "
+                 f"{', '.join(missing)}). Bring it up to date offline with `python -m etl reparse`.")
 except db.DatabaseError as exc:
     _no_data(f"The database cannot be read: {exc}")
 

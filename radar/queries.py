@@ -149,6 +149,16 @@ def filtered_reports(f: Filters, kinds=REPORT_KINDS, usage_only: bool = True) ->
     return sql, params
 
 
+# Report columns the app reads that older versions did not store (`reparse` adds and fills them).
+NEWER_COLUMNS = ("why", "evidence_tier", "parse_error")
+
+
+def missing_columns(con) -> list[str]:
+    have = {c for (c,) in con.execute("SELECT column_name FROM information_schema.columns "
+                                      "WHERE table_name = 'reports'").fetchall()}
+    return [c for c in NEWER_COLUMNS if c not in have]
+
+
 def repos(con) -> pd.DataFrame:
     # (repo, number) is the key of issues: counting rows counts distinct issues.
     return con.execute("""
@@ -448,13 +458,13 @@ _FIELDS = ("version", "os", "plan", "provider", "terminal", "model", "http_statu
 
 
 def coverage(con, f: Filters) -> pd.DataFrame:
-    """Per parsed field: how many of the filtered reports have a value ('other' counts as unknown
-    for the category)."""
+    """Per parsed field: how many of the filtered reports have a value (a category that only the
+    fallback gave, whatever the taxonomy calls it, counts as unknown)."""
     sql, params = filtered_reports(f)
     cols = ", ".join(f"count({c}) AS {c}" for c in _FIELDS if c != "error_category")
     wide = con.execute(f"""
         SELECT count(*) AS total, {cols},
-               count(*) FILTER (error_category IS NOT NULL AND error_category <> 'other') AS error_category,
+               count(*) FILTER (error_category IS NOT NULL AND evidence_tier <> 'fallback') AS error_category,
                count(*) FILTER (version IS NOT NULL AND version_key IS NULL) AS not_a_version
         FROM ({sql})""", params).df().iloc[0]
     total = int(wide["total"])

@@ -57,3 +57,25 @@ def test_signature_from_an_errors_array_drops_the_stack_and_decodes_escapes():
     body = f"**Bug Description**\nBlocked by the weekly limit.\n\n**Environment Info**\n- Platform: darwin\n- Version: 2.0.8\n\n**Errors**\n```json\n{errors}\n```\n"
     form = "### Error Messages/Logs\n\n```shell\nWeekly limit reached ∙ resets Oct 9, 3pm\n```\n\n### Claude Code Version\n\n2.0.8 (Claude Code)\n"
     assert parse_issue("Blocked", body)["signature"] == parse_issue("Blocked", form)["signature"] == "Weekly limit reached ∙ resets <date>, <time>"
+
+
+def test_which_billing_a_category_implies_is_taxonomy_data(tmp_path):
+    """`billing` on a category names the provider when the report does not; without it, none."""
+    from etl.parse import load_taxonomy
+    from etl.parse.taxonomy import DEFAULT_TAXONOMY
+    title, body, repo = "Usage limit reached far too early", "Claude AI usage limit reached|1700000000", "anthropics/claude-code"
+    assert parse_issue(title, body, repo=repo)["provider"] == "claude_ai_subscription"
+    text = Path(DEFAULT_TAXONOMY).read_text(encoding="utf-8")
+    section = 'name = "usage_limit_reached"\nusage_related = true\nbilling = "subscription"\n'
+    assert section in text
+    plain = tmp_path / "plain.toml"
+    plain.write_text(text.replace(section, 'name = "usage_limit_reached"\nusage_related = true\n'), encoding="utf-8")
+    rep = parse_issue(title, body, None, load_taxonomy(str(plain)), repo=repo)
+    assert (rep["error_category"], rep["provider"]) == ("usage_limit_reached", None)
+    api = tmp_path / "api.toml"
+    api.write_text(text.replace(section, 'name = "usage_limit_reached"\nusage_related = true\nbilling = "api"\n'), encoding="utf-8")
+    assert parse_issue(title, body, None, load_taxonomy(str(api)), repo=repo)["provider"] == "anthropic_api"
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace(section, 'name = "usage_limit_reached"\nusage_related = true\nbilling = "monthly"\n'))
+    with pytest.raises(ValueError, match="usage_limit_reached.*billing"):
+        load_taxonomy(str(bad))

@@ -22,11 +22,6 @@ _ANTHROPIC = Vendor("anthropic", "claude_ai_subscription", "anthropic_api")
 Found = tuple[object, str | None]
 NONE: Found = (None, None)
 
-# Limits and complaints that only exist on a subscription: API keys are billed
-# per token and have no session/weekly quota, meter or plan to mismatch. (Tokens
-# drained too fast are not among them: that happens on an API key as well.)
-SUBSCRIPTION_ONLY = ("session_limit", "weekly_limit", "out_of_extra_usage", "usage_limit_reached",
-                     "quota_display_mismatch", "plan_or_billing")
 # Claude Code's issue form preselects "Anthropic API": the plan and the limit hit decide.
 _FORM_DEFAULT = "anthropic_api"
 
@@ -294,8 +289,5 @@ def _vendor_offer(text: Text, plan: str | None, category: str | None, vendor: Ve
         return vendor.subscription
     if any_match(taxonomy.api_hints, text):
         return vendor.api  # a hint outweighs only what the category implies
-    if category in SUBSCRIPTION_ONLY:
-        return vendor.subscription
-    if category == "credit_balance_low":
-        return vendor.api  # a credit balance only exists on pay-as-you-go billing
-    return None
+    billing = getattr(taxonomy.by_name.get(category), "billing", None)  # the category's `billing`
+    return {"subscription": vendor.subscription, "api": vendor.api}.get(billing)

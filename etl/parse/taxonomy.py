@@ -27,6 +27,7 @@ class Category:
     http_statuses: frozenset[int] = frozenset()
     weak_http_statuses: frozenset[int] = frozenset()  # count only in a report about usage
     refined_by: tuple[str, ...] = ()
+    billing: str | None = None  # "subscription" or "api": the only billing on which this error exists
 
     def rules(self) -> tuple[Rule, ...]:
         return self.messages + self.topics + self.weak_topics + self.names + self.unless
@@ -119,7 +120,15 @@ def _category(c: dict, negations: re.Pattern | None) -> Category:
         http_statuses=frozenset(int(s) for s in c.get("http_statuses", ())),
         weak_http_statuses=frozenset(int(s) for s in c.get("weak_http_statuses", ())),
         refined_by=tuple(c.get("refined_by", ())),
+        billing=_billing(c),
     )
+
+
+def _billing(c: dict) -> str | None:
+    billing = c.get("billing")
+    if billing not in (None, "subscription", "api"):
+        raise ValueError(f"category {c.get('name')!r}: billing must be \"subscription\" or \"api\", not {billing!r}")
+    return billing
 
 
 def load_taxonomy(path: str | None = None) -> Taxonomy:
