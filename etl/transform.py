@@ -14,7 +14,8 @@ PARSER_VERSION = "3"
 REPORT_COLUMNS = (
     "repo", "number", "comment_id", "kind", "author", "created_at", "is_usage_related",
     "version", "version_key", "os", "terminal", "plan", "provider", "model", "http_status",
-    "error_type", "error_category", "signature", "provenance", "why", "evidence_tier", "parser_version", "parse_error",
+    "error_type", "error_category", "signature", "provenance", "why", "evidence_tier", "parser_version",
+    "parse_error",
 )
 
 

@@ -53,7 +53,8 @@ def read_thread(title: str | None, body: str | None, labels, comment_bodies, tax
 
 
 def _read(body, taxonomy: Taxonomy, repo: str | None) -> tuple[dict | None, bool]:
-    """A comment's own fields (None for an empty or unreadable one) and whether it quotes an error."""
+    """A comment's own fields (None for an empty one, a failed report for one the parser failed on)
+    and whether it quotes an error."""
     if not isinstance(body, str) or not body.strip():
         return None, False
     try:
