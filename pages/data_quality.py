@@ -12,7 +12,7 @@ coverage = data.query("coverage", f)
 if widgets.empty_notice(coverage[coverage["with_value"] + coverage["unknown"] > 0]):
     st.stop()
 st.caption("Share of the filtered usage-related reports with a value for each field; an error "
-           "category of 'other' counts as unknown.")
+           "category that only the fallback gave (no specific evidence) counts as unknown.")
 widgets.chart(charts.bars(coverage, "field", "percent"), "coverage_chart", select=False)
 widgets.table(coverage, "parse-coverage", f)
 if coverage.attrs.get("not_a_version"):
