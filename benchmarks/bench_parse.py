@@ -1,11 +1,13 @@
 """Parser accuracy against labelled issues, and parsing speed.
 
-    python benchmarks/bench_parse.py [--misses FIELD] [--real-misses]
+    python benchmarks/bench_parse.py [--misses FIELD] [--real-misses] [--labels FILE]
 
 Prints, for each real stream (`../shared/data/real/NAME.jsonl`, labels in benchmarks/labels/):
 the share flagged usage-related, precision and recall of `is_usage_related`, and per-field
 accuracy on its usage-related issues; then per-field accuracy on the labelled corpus
 (`../shared/data/*.jsonl`), a confusion table for `error_category`, and reports/s on one core.
+With --labels, only the score on that file of labelled lines (the corpus format), such as the
+triage corrections `python -m etl corrections export` writes.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.scoring import DATA, SCORED, accuracy, corpus, gate_score, real_streams, same  # noqa: E402
+from benchmarks.scoring import DATA, SCORED, accuracy, corpus, gate_score, read_jsonl, real_streams, same  # noqa: E402
 from etl.parse import parse_issue  # noqa: E402
 from etl.parse.classify import TIERS  # noqa: E402
 from etl.parse.cli import parse_line  # noqa: E402
@@ -123,11 +125,26 @@ def print_real(misses: bool) -> None:
         print()
 
 
+def print_labels(path: Path) -> None:
+    """The parser against a file of labelled lines: per field stated, right and wrong."""
+    rows = [r for r in read_jsonl(path) if isinstance(r.get("truth"), dict)]
+    acc, _ = score(rows)
+    print(f"labels {path}: {len(rows)} labelled issues")
+    print(f"{'field':<18}{'accuracy':>9}{'right':>8}{'wrong':>8}{'of':>6}")
+    for f, (ok, n) in acc.items():
+        if n:
+            print(f"{f:<18}{ok / n:>9.3f}{ok:>8}{n - ok:>8}{n:>6}")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--misses", metavar="FIELD", help="list the corpus issues where FIELD is wrong")
     ap.add_argument("--real-misses", action="store_true", help="list the real-stream issues read wrong")
+    ap.add_argument("--labels", type=Path, metavar="FILE", help="score only this file of labelled JSON lines")
     args = ap.parse_args(argv)
+    if args.labels:
+        print_labels(args.labels)
+        return 0
     rows = corpus()
     if not rows:
         print(f"no labelled corpus under {DATA} — skipping the accuracy benchmark")

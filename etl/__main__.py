@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from etl import config, db, demo, fetch, github, graph, importer, load, pull, status
+from etl import config, corrections, db, demo, fetch, github, graph, importer, load, pull, status, triage
 from etl.issue_ref import parse_issue_ref
 
 
@@ -114,6 +115,76 @@ def cmd_reparse(args) -> int:
     return 0
 
 
+def cmd_correct(args) -> int:
+    """add / undo one correction; export or import labelled lines."""
+    path = Path(args.db or db.default_db_path())
+    want = {"add": 3, "undo": 2, "export": (0, 1), "import": 1}[args.action]
+    if len(args.target) not in (want if isinstance(want, tuple) else (want,)):
+        print(f"error: corrections {args.action} takes {CORRECT_USAGE[args.action]}", file=sys.stderr)
+        return 2
+    try:
+        if args.action == "export":
+            return _export_corrections(path, args.target[0] if args.target else None)
+        if args.action == "import":
+            entries = _read_corrections(args.target[0], args.who)
+        else:
+            repo, number = parse_issue_ref(args.target[0])
+            value = args.target[2] if args.action == "add" else None
+            entries = [corrections.correction(repo, number, args.target[1], value, args.who, args.note,
+                                              triage.categories_for(repo))]
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    with db.reading(path) as con:
+        known = set(con.execute("SELECT repo, number FROM issues WHERE NOT is_pull_request").fetchall())
+    missing = sorted({f"{e.repo}#{e.number}" for e in entries if (e.repo, e.number) not in known})
+    if missing:
+        print(f"error: not in the database (pull or fetch them first): {', '.join(missing[:20])}", file=sys.stderr)
+        return 2
+    fresh = {c.key() for c in corrections.in_force(path)}
+    entries = [e for e in entries if e.key() not in fresh]  # importing the same file twice adds nothing
+    if entries:
+        corrections.add(path, entries)
+        with db.writing(path, queue=60):
+            pass  # the end of a writing run applies the corrections file (etl/triage.py)
+    print(f"corrections: {len(entries)} saved and applied")
+    return 0
+
+
+CORRECT_USAGE = {"add": "ISSUE FIELD VALUE", "undo": "ISSUE FIELD", "export": "[FILE]", "import": "FILE"}
+
+
+def _export_corrections(path: Path, name: str | None) -> int:
+    with db.reading(path) as con:
+        rows = corrections.export_rows(con, corrections.in_force(path))
+    text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    if name in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        Path(name).write_text(text, encoding="utf-8")
+    print(f"corrections: {len(rows)} corrected issues exported", file=sys.stderr)
+    return 0
+
+
+def _read_corrections(name: str, who: str) -> list[corrections.Correction]:
+    """Every correction of a labelled JSON Lines file, all checked before anything is written."""
+    entries, problems = [], []
+    try:
+        with open(name, encoding="utf-8", errors="replace") as fh:
+            for i, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    entries += corrections.from_row(json.loads(line), who, triage.categories_for)
+                except (ValueError, TypeError) as exc:
+                    problems.append(f"line {i}: {exc}")
+    except OSError as exc:
+        raise ValueError(f"cannot read {name}: {exc.strerror}") from None
+    if problems:
+        raise ValueError(f"{name}: nothing imported; " + "; ".join(problems[:10]))
+    return entries
+
+
 def _api_arguments(sp) -> None:
     sp.add_argument("--api-url", default=os.environ.get("RADAR_API_URL") or github.DEFAULT_API_URL,
                     help="API root, for GitHub Enterprise or a local server (default %(default)s; $RADAR_API_URL)")
@@ -156,6 +227,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("status", cmd_status, "what is in the database, last sync per repo")
     command("reparse", cmd_reparse, "re-derive every report from stored raw data (after a parser change), offline")
+
+    sp = command("corrections", cmd_correct, "triage corrections: add or undo one, export or import labelled lines")
+    sp.add_argument("action", choices=("add", "undo", "export", "import"))
+    sp.add_argument("target", nargs="*", help="add: ISSUE FIELD VALUE; undo: ISSUE FIELD; export: [FILE]; import: FILE "
+                    f"(ISSUE: OWNER/NAME#N or its URL; FIELD: {', '.join(corrections.FIELDS)})")
+    sp.add_argument("--who", default=os.environ.get("USER") or "cli", help="who corrects (default $USER)")
+    sp.add_argument("--note", help="why (add)")
 
     sp = command("parse", cmd_parse, "parse JSON Lines of issue objects to JSON Lines of parsed fields, offline")
     sp.add_argument("file", nargs="?", help="input file, or - for standard input (default)")

@@ -1,8 +1,9 @@
 """Canonical clusters from duplicate links (and, optionally, other relations such as the same
 error). Pure: numbers and edges in, a mapping out.
 
-Issues joined by links (in either direction, through chains and cycles) form one cluster. Its canonical issue is the one the others point to: a member that is not itself a
-duplicate; among several (or in a pure cycle), the most engaged, then the oldest.
+Issues joined by links (in either direction, through chains and cycles) form one cluster. Its
+canonical issue is the one a triager chose, else the one the others point to: a member that is not
+itself a duplicate; among several (or in a pure cycle), the most engaged, then the oldest.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ class IssueFacts:
     number: int
     engagement: int = 0       # reactions + comments: where people already gather
     is_duplicate: bool = False  # closed as duplicate / labelled / marked by an event
+    chosen: bool = False        # a triager said it is the canonical issue (etl/corrections.py)
 
 
 def _find(parent: dict[int, int], x: int) -> int:
@@ -41,7 +43,8 @@ def canonical_map(issues: list[IssueFacts], duplicate_edges: list[tuple[int, int
         members.setdefault(_find(parent, n), []).append(n)
     result: dict[int, int] = {}
     for group in members.values():
-        heads = [n for n in group if n not in points_elsewhere] or group
+        heads = ([n for n in group if facts[n].chosen] or [n for n in group if n not in points_elsewhere]
+                 or group)
         best = min(heads, key=lambda n: (facts[n].is_duplicate, -facts[n].engagement, n))
         result.update(dict.fromkeys(group, best))
     return result

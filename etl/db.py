@@ -28,6 +28,7 @@ DEFAULT_DB = REPO_ROOT / "data" / "radar.duckdb"
 SCHEMA_SQL = (Path(__file__).with_name("schema.sql")).read_text()
 WRITER_WAIT = 120.0  # seconds a writer's window waits for readers to finish their queries
 READER_WAIT = 60.0  # seconds a query waits for a writer's window (a reparse batch is the longest)
+SIDE_WAIT = 10.0  # seconds to wait for another process's vote or correction to be written
 
 
 class DatabaseError(Exception):
@@ -78,6 +79,35 @@ def file_lock(lock_path: Path, exclusive: bool, wait: float, busy: str):
         yield
     finally:
         os.close(fd)
+
+
+def side_path(db_path: Path, kind: str) -> Path:
+    """`radar.duckdb` → `radar.votes.duckdb`: the team's own data (votes, corrections) beside the
+    served file, so rebuilding or replacing that file never takes it along."""
+    return db_path.with_name(f"{db_path.stem}.{kind}{db_path.suffix}")
+
+
+_side_lock = threading.Lock()  # DuckDB refuses a read-only and a read-write connection in one process
+
+
+@contextmanager
+def side_file(path: Path, exclusive: bool, schema: str, wait: float = SIDE_WAIT):
+    """A connection to a side file, kept open only this long. Several processes share it and
+    DuckDB lets one write or several read, never both: a write holds its lock file exclusively,
+    a read shared."""
+    with _side_lock, file_lock(path.with_name(path.name + ".lock"), exclusive, wait,
+                               f"{path.name} stayed busy for {wait:.0f}s; try again"):
+        try:
+            con = duckdb.connect(str(path), read_only=not exclusive)
+        except duckdb.Error as exc:
+            raise DatabaseError(f"{path} cannot be opened ({exc}); it holds the team's own data: "
+                                "move it aside to start a new one, do not delete it") from None
+        try:
+            if exclusive:
+                con.execute(schema)
+            yield con
+        finally:
+            con.close()
 
 
 def _lock_path(path: Path, kind: str) -> Path:
@@ -170,16 +200,19 @@ class Writer:
 
 
 @contextmanager
-def writing(path: Path | str | None = None, wait: float = WRITER_WAIT):
-    """Yield a Writer on the served database, this run being its only writer."""
+def writing(path: Path | str | None = None, wait: float = WRITER_WAIT, queue: float = 0):
+    """Yield a Writer on the served database, this run being its only writer (waiting `queue`
+    seconds for another run to finish). At the end the corrections file is applied (etl/triage.py)."""
     path = Path(path or default_db_path())
     path.parent.mkdir(parents=True, exist_ok=True)
     lock_path = path.with_name(path.name + ".lock")
-    with file_lock(lock_path, True, 0, f"{path} is being written by another run (lock {lock_path.name}); wait for it to finish"):
+    with file_lock(lock_path, True, queue, f"{path} is being written by another run (lock {lock_path.name}); wait for it to finish"):
         writer = Writer(path, wait)
         try:
             _adopt_working_copy(path, wait)
             yield writer
+            from etl import triage  # (late: triage builds on the loaders, which build on this module)
+            triage.sync(writer, path)  # every run ends with the team's corrections applied
         finally:
             writer.release()
 

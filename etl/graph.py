@@ -36,6 +36,10 @@ def rebuild_links(con, repo: str, numbers: list[int]) -> int:
                  """SELECT issue_number, source_repo, source_number FROM timeline_events
                     WHERE repo = ? AND issue_number IN (SELECT unnest(?)) AND event = 'cross-referenced'
                       AND source_number IS NOT NULL""", params).fetchall()]
+    # A triager's "duplicate of #N" (etl/corrections.py) is a link like GitHub's, and a decision.
+    rows += [(repo, n, repo, int(target), "duplicate_of", "triage") for n, target in con.execute(
+        """SELECT number, value FROM corrections WHERE repo = ? AND number IN (SELECT unnest(?))
+           AND field = 'duplicate_of'""", params).fetchall()]
     rows = list(dict.fromkeys(rows))
     con.execute("DELETE FROM issue_links WHERE repo = ? AND number IN (SELECT unnest(?))", params)
     load.upsert_rows(con, "issue_links", LINK_COLUMNS, rows)
@@ -61,6 +65,7 @@ _FACTS = f"""
              OR coalesce(list_contains(list_transform(i.labels, lambda l: lower(l)), 'duplicate'), false)
              OR i.number IN (SELECT issue_number FROM timeline_events
                              WHERE repo = $repo AND event = 'marked_as_duplicate') AS is_duplicate,
+           i.number IN (SELECT number FROM corrections WHERE repo = $repo AND field = 'canonical') AS chosen,
            r.signature AS sig
     FROM issues i LEFT JOIN reports r ON r.repo = i.repo AND r.number = i.number AND r.kind = 'issue'
                                          AND {specific_signature("r.")}
@@ -82,22 +87,25 @@ def rebuild_clusters(con, repo: str, numbers=None) -> int:
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _facts AS SELECT * FROM ({_FACTS})
                     WHERE $everything OR sig IN (SELECT unnest($sigs)) OR number IN (SELECT unnest($loose))""",
                 {"repo": repo, "everything": numbers is None, "sigs": sorted(sigs or ()), "loose": sorted(loose or ())})
-    # Only an issue that GitHub shows as a duplicate folds into another: a passer-by's
-    # "duplicate of #12" on an open issue is a hint, not a decision.
+    # Only an issue that GitHub shows as a duplicate, or a triager marked as one, folds into
+    # another: a passer-by's "duplicate of #12" on an open issue is a hint, not a decision.
     edges = con.execute("""
         SELECT DISTINCT l.number, l.target_number FROM issue_links l
-        JOIN _facts s ON s.number = l.number AND s.is_duplicate JOIN _facts t ON t.number = l.target_number
+        JOIN _facts s ON s.number = l.number AND (s.is_duplicate OR l.source = 'triage')
+        JOIN _facts t ON t.number = l.target_number
         WHERE l.repo = ? AND l.target_repo = l.repo AND l.kind = 'duplicate_of' AND l.number <> l.target_number""",
                         [repo]).fetchall()
     pointing = sorted({a for a, _ in edges})
     linked = sorted({n for e in edges for n in e})
-    facts = {n: (IssueFacts(n, eng, dup), sig) for n, eng, dup, sig in con.execute(
-        "SELECT number, engagement, is_duplicate, sig FROM _facts WHERE number IN (SELECT unnest(?))", [linked]).fetchall()}
-    # Per signature, the member canonical_map would pick: not pointing elsewhere if one is, then
-    # by its order (not a duplicate, most engaged, oldest).
-    best = {sig: IssueFacts(n, eng, dup) for sig, n, eng, dup in con.execute("""
-        SELECT sig, number, engagement, is_duplicate FROM _facts WHERE sig IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY sig ORDER BY number IN (SELECT unnest(?)), is_duplicate,
+    linked = sorted(set(linked) | {n for (n,) in con.execute("SELECT number FROM _facts WHERE chosen").fetchall()})
+    facts = {n: (IssueFacts(n, eng, dup, chosen), sig) for n, eng, dup, chosen, sig in con.execute(
+        "SELECT number, engagement, is_duplicate, chosen, sig FROM _facts WHERE number IN (SELECT unnest(?))",
+        [linked]).fetchall()}
+    # Per signature, the member canonical_map would pick: chosen by a triager, else not pointing
+    # elsewhere if one is, then by its order (not a duplicate, most engaged, oldest).
+    best = {sig: IssueFacts(n, eng, dup, chosen) for sig, n, eng, dup, chosen in con.execute("""
+        SELECT sig, number, engagement, is_duplicate, chosen FROM _facts WHERE sig IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY sig ORDER BY NOT chosen, number IN (SELECT unnest(?)), is_duplicate,
                                    engagement DESC, number) = 1""", [pointing]).fetchall()}
     members = [f for f, _ in facts.values()] + [f for f in best.values() if f.number not in facts]
     same_error = [(n, best[sig].number) for n, (_, sig) in facts.items() if sig is not None]

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 import duckdb
 import pyarrow as pa
 
-from etl import config, records
+from etl import config, corrections, records
 from etl.transform import REPORT_COLUMNS, Comment, reports_for_issue
 
 
@@ -141,6 +141,7 @@ def _insert_reports(con, rows: list[tuple]) -> None:
             LEFT JOIN clusters c ON c.repo = b.repo AND c.number = b.number""")
     finally:
         con.unregister("_reports")
+    corrections.overlay(con, rows[0][0], {r[1] for r in rows})  # a person's judgement over the parser's
 
 
 def refresh_report_clusters(con, repo: str, numbers: list[int] | None = None) -> None:

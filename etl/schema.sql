@@ -165,6 +165,21 @@ CREATE TABLE IF NOT EXISTS sync_runs (
     detail          VARCHAR
 );
 
+-- Triage corrections in force: a mirror of `<name>.corrections.duckdb` (etl/corrections.py), which
+-- holds them all with their history. Reports carry the corrected values; `parsed` keeps what the
+-- parser read for the field, so both can be shown and compared.
+CREATE TABLE IF NOT EXISTS corrections (
+    repo            VARCHAR   NOT NULL,
+    number          INTEGER   NOT NULL,
+    field           VARCHAR   NOT NULL,   -- etl.corrections.FIELDS
+    value           VARCHAR   NOT NULL,   -- as text: 'false', '2.1.4', 'unknown', '123'
+    parsed          VARCHAR,
+    corrected_by    VARCHAR,
+    corrected_at    TIMESTAMP,
+    note            VARCHAR,
+    PRIMARY KEY (repo, number, field)
+);
+
 -- What the database holds: repo, and whether it is synthetic demo data.
 CREATE SEQUENCE IF NOT EXISTS repo_ids;
 CREATE TABLE IF NOT EXISTS repos (

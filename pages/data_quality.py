@@ -40,6 +40,19 @@ st.caption(f"{failures.attrs.get('total', 0):,} reports (issue bodies, report co
            "or not) were stored empty because the parser raised an error; each keeps the error.")
 widgets.table(failures, "parse-failures", f, when_empty="The parser read every text without an error.")
 
+st.subheader("Where triagers disagreed with the parser")
+by_field = data.query("disagreement_by_field", f)
+if by_field.empty:
+    st.info("No triage correction yet: correct a reading on an issue's report or on the Issues page.")
+else:
+    st.caption("Corrections in force per field; `parser_disagrees`: those that say otherwise than the parser "
+               "reads the issue now, as a share of every issue read. `python -m etl corrections export` writes them "
+               "as labelled lines that `benchmarks/bench_parse.py --labels FILE` scores.")
+    widgets.table(by_field, "disagreement-by-field", f)
+    st.caption("Per category the parser gave: issues, and those a triager said it misread (any field).")
+    widgets.table(data.query("disagreement_by_category", f), "disagreement-by-category", f)
+    widgets.table(data.query("corrections_list", f), "corrections", f)
+
 st.subheader("Conflicting sources: platform label vs the report")
 st.caption("Issues whose maintainer label `platform:…` names another operating system than the one "
            "read from the issue text (the label is the curated source).")

@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from radar import data, issue_charts, issue_report, sidebar, widgets
+from radar import corrections_ui, data, issue_charts, issue_report, sidebar, widgets
 from etl.issue_ref import IssueRefError, parse_issue_ref
 
 wanted = st.query_params.get("issue", "")  # read before the sidebar rewrites the URL
@@ -40,7 +40,7 @@ tally = tally[tally["number"] == folded_into]  # votes count for the issue a dup
 report = issue_report.build(
     repo, number, q("issue"), q("issue_reports"), q("event_counts"), q("participants"), q("links"), cluster,
     data.query("issue_queries.cluster_reports", repo, tuple(int(n) for n in cluster["number"])),
-    votes=dict(zip(tally["signal"], tally["votes"].astype(int))))
+    votes=dict(zip(tally["signal"], tally["votes"].astype(int))), corrections=q("corrections"))
 
 st.text(f"{repo}#{number}: {report.title}")  # untrusted: plain text only
 if report.url:
@@ -66,7 +66,7 @@ st.download_button("Download report as Markdown", issue_report.to_markdown(repor
 left, right = st.columns(2)
 with left:
     st.subheader("Parsed fields")
-    st.caption("From the issue body; `from` says where each value was read.")
+    st.caption("From the issue body; `from` says where each value was read, or who corrected it.")
     widgets.table(pd.DataFrame(report.parsed, columns=["field", "value", "from"]).astype(str),
                   f"issue-{number}-fields", f)
     st.caption("Why it counts as it does (the rule and the phrase that decided usage and category):")
@@ -79,6 +79,13 @@ with right:
                            + [{"signal": f"vote {k}", "count": n} for k, n in report.votes.items()])
     widgets.table(signals, f"issue-{number}-signals", f)
     widgets.vote_form([f"{repo}#{number}"], key="report_vote")
+
+st.subheader("Triage")
+st.caption("A reading that is wrong can be corrected here: the correction counts on every page, chart, CSV "
+           "and SQL query, and survives pulls and reparses until someone undoes it.")
+corrections_ui.in_force(repo, number, key="report_fix")
+with st.expander("Correct this reading"):
+    corrections_ui.form([f"{repo}#{number}"], key="report_fix")
 
 st.subheader(f"Cluster: canonical issue #{report.canonical}")
 st.caption("Its duplicates and the issues whose reports carry the same specific error signature. "

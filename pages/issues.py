@@ -1,8 +1,9 @@
 """Issues: a searchable table of issues (duplicates folded into their canonical issue) with their
-signals and the version/OS/plan breakdown of their reports; cast quick-signal votes here."""
+signals and the version/OS/plan breakdown of their reports; cast quick-signal votes and triage
+corrections here."""
 import streamlit as st
 
-from radar import sidebar, votes, widgets
+from radar import corrections_ui, sidebar, votes, widgets
 
 f = sidebar.render()
 st.title("Issues")
@@ -19,3 +20,8 @@ widgets.table(issues[["repo", "number", "title", "state", "category", "breakdown
 
 st.subheader("Quick-signal vote")
 widgets.vote_form([f"{r}#{n}" for r, n in zip(issues["repo"], issues["number"])])
+
+st.subheader("Correct a reading")
+st.caption("Not about usage, another category, version, OS, plan or provider, a duplicate, or the canonical "
+           "issue: kept across pulls and reparses; undo it on the issue's report.")
+corrections_ui.form([f"{r}#{n}" for r, n in zip(issues["repo"], issues["number"])], key="issues_fix")

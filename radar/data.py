@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from etl import db, fetch, github
+from etl import corrections, db, fetch, github, triage
 from radar import analysis, issue_queries, queries, sqlbox, votes
 
 
@@ -73,6 +73,23 @@ def _tally(version: tuple | None, votes_version: tuple | None, repo: str | None)
 
 def cast_vote(repo: str, number: int, signal: str, voter: str) -> bool:
     return votes.cast(db_path(), repo, number, signal, voter)
+
+
+def correct(entries: list[corrections.Correction]) -> str:
+    """Save corrections (or undos) to their file, then apply them to the served database. The file
+    is the record: when another run is writing the database, that run's end applies them."""
+    path = db_path()
+    corrections.add(path, entries)
+    try:
+        with db.writing(path, wait=10, queue=5):
+            pass  # the end of a writing run applies the corrections file (etl/triage.py)
+    except db.DatabaseError:
+        return "Saved. Another run is writing the database: the correction shows when it has finished."
+    return "Saved and applied."
+
+
+def categories_for(repo: str) -> tuple[str, ...]:
+    return triage.categories_for(repo)
 
 
 def run_sql(sql: str) -> "sqlbox.Result":

@@ -19,6 +19,12 @@ def issue_reports(con, repo: str, number: int) -> pd.DataFrame:
                           ORDER BY comment_id""", [repo, number]).df()
 
 
+def corrections(con, repo: str, number: int) -> pd.DataFrame:
+    """The issue's corrections in force: field, what the parser read, the correction, who, when, why."""
+    return con.execute("""SELECT field, parsed AS parser, value AS corrected, corrected_by, corrected_at, note
+                          FROM corrections WHERE repo = ? AND number = ? ORDER BY field""", [repo, number]).df()
+
+
 def event_counts(con, repo: str, number: int) -> pd.DataFrame:
     """Timeline events by kind, with comments counted as 'commented' the way GitHub's timeline does."""
     return con.execute("""

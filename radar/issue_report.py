@@ -53,7 +53,8 @@ class IssueReport:
 
 def build(repo: str, number: int, issue: pd.DataFrame, reports: pd.DataFrame, events: pd.DataFrame,
           participants: list[str], links: pd.DataFrame, cluster: pd.DataFrame,
-          cluster_reports: pd.DataFrame, votes: dict[str, int] | None = None) -> IssueReport:
+          cluster_reports: pd.DataFrame, votes: dict[str, int] | None = None,
+          corrections: pd.DataFrame | None = None) -> IssueReport:
     row = issue.iloc[0]
     body = reports[reports["kind"] == "issue"]
     mine = cluster[cluster["number"] == number]
@@ -65,7 +66,7 @@ def build(repo: str, number: int, issue: pd.DataFrame, reports: pd.DataFrame, ev
         comments=int(_none(row["comment_count"]) or 0), participants=len(participants),
         reactions={k: int(row[f"reactions_{_col(k)}"] or 0) for k in REACTION_KINDS},
         events=dict(zip(events["event"], events["n"].astype(int))),
-        parsed=_parsed(body.iloc[0]) if len(body) else [],
+        parsed=_parsed(body.iloc[0], corrections) if len(body) else [],
         why=_none(body["why"].iloc[0]) if len(body) and "why" in body else None,
         tier=_none(body["evidence_tier"].iloc[0]) if len(body) and "evidence_tier" in body else None,
         canonical=int(mine["canonical"].iloc[0]) if len(mine) else number,
@@ -81,10 +82,16 @@ def _none(value):
     return None if value is None or (not isinstance(value, (list, str)) and pd.isna(value)) else value
 
 
-def _parsed(report: pd.Series) -> list[tuple[str, object, str]]:
+def _parsed(report: pd.Series, corrections: pd.DataFrame | None) -> list[tuple[str, object, str]]:
+    """(field, value, where it came from); a corrected value says who corrected it and what the parser read."""
     provenance = json.loads(report["provenance"] or "{}")
-    return [(f, _none(report[f]), provenance.get(f, "") if _none(report[f]) is not None else "")
-            for f in ENV_FIELDS + ERROR_FIELDS]
+    fixed = {} if corrections is None else {r.field: r for r in corrections.itertuples()}
+    def source(f):
+        if f in fixed:
+            parser = _none(fixed[f].parser)
+            return f"corrected by {fixed[f].corrected_by} (parser: {parser if parser is not None else '—'})"
+        return provenance.get(f, "") if _none(report[f]) is not None else ""
+    return [(f, _none(report[f]), source(f)) for f in ENV_FIELDS + ERROR_FIELDS]
 
 
 def _counted(reports: pd.DataFrame) -> pd.DataFrame:

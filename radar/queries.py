@@ -156,7 +156,8 @@ NEWER_COLUMNS = ("why", "evidence_tier", "parse_error")
 def missing_columns(con) -> list[str]:
     have = {c for (c,) in con.execute("SELECT column_name FROM information_schema.columns "
                                       "WHERE table_name = 'reports'").fetchall()}
-    return [c for c in NEWER_COLUMNS if c not in have]
+    tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    return [c for c in NEWER_COLUMNS if c not in have] + ["the corrections table"] * ("corrections" not in tables)
 
 
 def repos(con) -> pd.DataFrame:
@@ -586,3 +587,59 @@ def trending(con, f: Filters, limit: int = 20) -> pd.DataFrame:
         FROM g JOIN now USING (repo, canonical) JOIN issues i ON {title_on}
         ORDER BY g.reactions_gained DESC, g.canonical, g.repo""",
         [*growth_params, *params, limit, *params, *now_params, *title_params]).df()
+
+
+# ---------------------------------------------------------------- triage corrections
+
+# A corrected field differs from the parser's reading (a correction to "unknown" of a field the
+# parser left empty agrees with it). Duplicate and canonical corrections have no parsed value.
+_DISAGREES = "(c.parsed IS DISTINCT FROM c.value AND NOT (c.parsed IS NULL AND c.value = 'unknown'))"
+_REPORT_FIELDS = ("is_usage_related", "error_category", "version", "os", "plan", "provider")
+
+
+def _corrections_in(f: Filters) -> tuple[str, list]:
+    """Corrections (alias c) of the issues in the filtered repository."""
+    return ("SELECT * FROM corrections c WHERE (? IS NULL OR c.repo = ?)", [f.repo, f.repo])
+
+
+def disagreement_by_field(con, f: Filters) -> pd.DataFrame:
+    """Per corrected field: corrections in force, how many say otherwise than the parser, and that
+    as a share of the issues the parser read (issues, usage-related or not)."""
+    sql, params = _corrections_in(f)
+    issues = con.execute("SELECT count(*) FROM reports WHERE kind = 'issue' AND (? IS NULL OR repo = ?)",
+                         [f.repo, f.repo]).fetchone()[0]
+    out = con.execute(f"""
+        SELECT field, count(*) AS corrections, count(*) FILTER ({_DISAGREES}) AS parser_disagrees
+        FROM ({sql}) c GROUP BY field ORDER BY list_position(?, field) NULLS LAST, field""",
+                      [*params, list(_REPORT_FIELDS)]).df()
+    out["of_issues"] = issues
+    out["disagreement_pct"] = (100 * out["parser_disagrees"] / issues).round(2) if issues else 0.0
+    return out
+
+
+def disagreement_by_category(con, f: Filters) -> pd.DataFrame:
+    """Per category the parser gave (before any correction): issues, and issues a triager said
+    the parser misread (any field)."""
+    sql, params = _corrections_in(f)
+    return con.execute(f"""
+        WITH c AS ({sql}),
+             parser AS (SELECT r.repo, r.number, coalesce(k.parsed, r.error_category, 'unknown') AS category
+                        FROM reports r LEFT JOIN c k ON k.repo = r.repo AND k.number = r.number
+                                                    AND k.field = 'error_category'
+                        WHERE r.kind = 'issue' AND (? IS NULL OR r.repo = ?)),
+             misread AS (SELECT DISTINCT repo, number FROM c WHERE {_DISAGREES})
+        SELECT category AS parser_category, count(*) AS issues,
+               count(m.number) AS misread, round(100.0 * count(m.number) / count(*), 2) AS misread_pct
+        FROM parser p LEFT JOIN misread m USING (repo, number)
+        GROUP BY category HAVING count(m.number) > 0 ORDER BY misread DESC, issues DESC""",
+                       [*params, f.repo, f.repo]).df()
+
+
+def corrections_list(con, f: Filters, limit: int = 500) -> pd.DataFrame:
+    """Every correction in force with the parser's reading beside it, newest first."""
+    sql, params = _corrections_in(f)
+    return con.execute(f"""
+        SELECT c.repo, c.number, i.title, c.field, c.parsed AS parser, c.value AS corrected,
+               {_DISAGREES} AS disagrees, c.corrected_by, c.corrected_at, c.note, i.html_url
+        FROM ({sql}) c LEFT JOIN issues i USING (repo, number)
+        ORDER BY c.corrected_at DESC LIMIT ?""", [*params, limit]).df()

@@ -1,19 +1,14 @@
 """Quick-signal votes, in their own small DuckDB file beside the served database.
 
 Votes are the team's own data, not GitHub's: they live in `<name>.votes.duckdb` next to the
-served file, so a rebuilt or moved database never takes them along, and are merged with the data
-at query time (analysis.vote_tally). Several app processes may share the file, and DuckDB lets one
-process write it or several read it, never both: so each write holds a lock file exclusively and
-each read holds it shared, and both keep the file open only that long.
+served file (db.side_file), so a rebuilt or moved database never takes them along, and are merged
+with the data at query time (analysis.vote_tally).
 """
 from __future__ import annotations
 
 import os
-import threading
-from contextlib import contextmanager
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from etl import db
@@ -26,32 +21,17 @@ _SCHEMA = """CREATE TABLE IF NOT EXISTS votes (
     repo VARCHAR NOT NULL, number INTEGER NOT NULL, signal VARCHAR NOT NULL, voter VARCHAR NOT NULL,
     cast_at TIMESTAMP NOT NULL DEFAULT now()::TIMESTAMP,
     PRIMARY KEY (repo, number, signal, voter))"""
-WAIT = 10.0  # seconds to wait for another process's vote to be written
-_lock = threading.Lock()  # DuckDB refuses a read-only and a read-write connection in one process
 
 
 def votes_path(db_path: Path) -> Path:
-    return db_path.with_name(db_path.stem + ".votes" + db_path.suffix)
-
-
-@contextmanager
-def _holding(path: Path, exclusive: bool):
-    with _lock, db.file_lock(path.with_name(path.name + ".lock"), exclusive, WAIT,
-                             f"votes file {path.name} stayed busy for {WAIT:.0f}s; try again"):
-        con = duckdb.connect(str(path), read_only=not exclusive)
-        try:
-            if exclusive:
-                con.execute(_SCHEMA)
-            yield con
-        finally:
-            con.close()
+    return db.side_path(db_path, "votes")
 
 
 def cast(db_path: Path, repo: str, number: int, signal: str, voter: str) -> bool:
     """Store one vote; False when this voter already gave this signal to this issue."""
     if signal not in SIGNALS or not voter:
         raise ValueError(f"unknown signal {signal!r} or empty voter")
-    with _holding(votes_path(db_path), exclusive=True) as con:
+    with db.side_file(votes_path(db_path), True, _SCHEMA) as con:
         added = con.execute("""INSERT INTO votes (repo, number, signal, voter) VALUES (?, ?, ?, ?)
                                ON CONFLICT DO NOTHING RETURNING 1""", [repo, number, signal, voter]).fetchall()
     return bool(added)
@@ -62,7 +42,7 @@ def all_votes(db_path: Path) -> pd.DataFrame:
     path = votes_path(db_path)
     if not path.exists():
         return pd.DataFrame(columns=["repo", "number", "signal", "voter"])
-    with _holding(path, exclusive=False) as con:
+    with db.side_file(path, False, _SCHEMA) as con:
         return con.execute("SELECT repo, number, signal, voter FROM votes").df()
 
 

@@ -59,6 +59,6 @@ def test_every_cli_command_is_documented_in_the_readme():
     from etl.__main__ import build_parser
     readme = (REPO / "README.md").read_text()
     commands = build_parser()._subparsers._group_actions[0].choices
-    assert set(commands) == {"demo", "import", "pull", "fetch", "status", "reparse", "parse"}
+    assert set(commands) == {"demo", "import", "pull", "fetch", "status", "reparse", "parse", "corrections"}
     for name in commands:
         assert f"| `{name}" in readme, f"`python -m etl {name}` is missing from the README's command table"

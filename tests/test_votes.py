@@ -16,8 +16,9 @@ pytestmark = pytest.mark.timeout(60)
 HOLD_WRITER = r"""
 import sys, time
 from pathlib import Path
+from etl import db
 from radar import votes
-with votes._holding(votes.votes_path(Path(sys.argv[1])), exclusive=True) as con:
+with db.side_file(votes.votes_path(Path(sys.argv[1])), True, votes._SCHEMA) as con:
     con.execute("INSERT INTO votes (repo, number, signal, voter) VALUES ('a/b', 1, 'works', 'other-process')")
     print("holding", flush=True)
     time.sleep(1.0)
