@@ -153,15 +153,6 @@ def in_force(db_path: Path) -> list[Correction]:
     return [Correction(*r) for r in rows if r[3] is not None]
 
 
-def version(db_path: Path) -> tuple | None:
-    """Identity of the corrections file, so cached views are dropped when someone corrects."""
-    try:
-        s = corrections_path(db_path).stat()
-    except FileNotFoundError:
-        return None
-    return (s.st_ino, s.st_mtime_ns, s.st_size)
-
-
 # ---------------------------------------------------------------- the served database
 
 def overlay(con, repo: str, numbers) -> None:

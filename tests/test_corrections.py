@@ -212,3 +212,12 @@ def test_two_people_correcting_at_once_lose_nothing(demo_copy):
         pass  # a run's end applies the file
     assert rows(demo_copy, "SELECT count(*), count(DISTINCT number) FROM corrections WHERE value = 'linux'") == [(25, 25)]
     assert rows(demo_copy, "SELECT count(*) FROM reports WHERE number <= 25 AND kind = 'issue' AND os <> 'linux'") == [(0,)]
+
+
+def test_a_corrupt_corrections_file_gets_a_clear_message_and_the_data_is_kept(demo_copy, capsys):
+    corrections.corrections_path(demo_copy).write_bytes(b"not a duckdb file" * 100)
+    assert fix(demo_copy, "add", "demo/ai-cli#1", "os", "linux") == 2
+    assert "radar.corrections.duckdb cannot be opened" in capsys.readouterr().err
+    assert etl_main(["reparse", "--db", str(demo_copy)]) == 2  # the reports are rebuilt, the file is named
+    assert "move it aside" in capsys.readouterr().err
+    assert rows(demo_copy, "SELECT count(*) > 0 FROM reports WHERE parser_version IS NOT NULL") == [(True,)]
