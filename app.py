@@ -38,7 +38,7 @@ try:
     if data.query("repos").empty:
         _no_data("The database holds no repository yet.")
     if missing := data.query("missing_columns"):
-        _no_data(f"The database was built by an earlier version of Usage Radar (its reports lack "
+        _no_data(f"The database was built by an earlier version of Usage Radar (it lacks "
                  f"{', '.join(missing)}). Bring it up to date offline with `python -m etl reparse`.")
 except db.DatabaseError as exc:
     _no_data(f"The database cannot be read: {exc}")

@@ -149,15 +149,17 @@ def filtered_reports(f: Filters, kinds=REPORT_KINDS, usage_only: bool = True) ->
     return sql, params
 
 
-# Report columns the app reads that older versions did not store (`reparse` adds and fills them).
+# Report columns and tables the app reads that older versions did not store (`reparse` adds them).
 NEWER_COLUMNS = ("why", "evidence_tier", "parse_error")
+NEWER_TABLES = ("corrections",)
 
 
 def missing_columns(con) -> list[str]:
     have = {c for (c,) in con.execute("SELECT column_name FROM information_schema.columns "
                                       "WHERE table_name = 'reports'").fetchall()}
     tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    return [c for c in NEWER_COLUMNS if c not in have] + ["the corrections table"] * ("corrections" not in tables)
+    return ([f"reports.{c}" for c in NEWER_COLUMNS if c not in have]
+            + [f"the table {t}" for t in NEWER_TABLES if t not in tables])
 
 
 def repos(con) -> pd.DataFrame:

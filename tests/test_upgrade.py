@@ -14,11 +14,11 @@ def test_an_old_database_gets_a_clear_message_then_reparse_fixes_it(demo_db, tmp
     shutil.copyfile(demo_db, path)
     with duckdb.connect(str(path)) as con:  # as the previous version stored reports
         con.execute("ALTER TABLE reports DROP COLUMN evidence_tier; ALTER TABLE reports DROP COLUMN parse_error; "
-                    "UPDATE reports SET parser_version = '2'")
+                    "UPDATE reports SET parser_version = '2'; DROP TABLE corrections")
     at = open_page()
     assert not at.metric
-    assert any("earlier version" in t and "python -m etl reparse" in t and "evidence_tier" in t
-               for t in rendered_text(at))
+    assert any("earlier version" in t and "python -m etl reparse" in t and "reports.evidence_tier" in t
+               and "the table corrections" in t for t in rendered_text(at))
 
     assert etl_main(["status", "--db", str(path)]) == 0
     assert "run `python -m etl reparse`" in capsys.readouterr().out
