@@ -19,10 +19,10 @@ API = "https://api.github.com/repos/demo/ai-cli"
 def broken_version_finder(monkeypatch):
     real = environment.find_version
 
-    def find_version(doc):
+    def find_version(doc, taxonomy):
         if "BOOM" in doc.text:
             return 1 / 0
-        return real(doc)
+        return real(doc, taxonomy)
 
     monkeypatch.setattr(environment, "find_version", find_version)
 

@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from .rules import any_match
+from .rules import Rule, any_match
 from .document import Doc
 from .literals import Text, gate
 from .sections import is_placeholder
@@ -31,24 +31,23 @@ _N20 = r"(?:20 ?[x×]|[x×] ?20)"
 _N5 = r"(?:5 ?[x×]|[x×] ?5)(?!\d)"
 _TIER = r"(?:plan|subscription|tier|max|claude)"
 _NOT_A_COUNT = r"(?![\d%]| ?(?:requests|messages|prompts|tokens|turns))"  # "Max 100 requests" is a count
-# (plan, regex) pairs; each regex starts with a literal so it is cheap to scan.
+# (plan, gate literals, regex); each regex starts with a literal so it is cheap to scan. The
+# vendors' names of a plan ([[vendor]] plans: "claude max") come right before its first row.
 _PLAN_TEXT = (
-    ("max_20x", ("max",), re.compile(r"max[ _-]{0,3}(?:plan[ ]{0,3}|subscription[ ]{0,3})?[(]?" + _N20)),
-    ("max_20x", ("20x", "20 x", "20×", "x20", "x 20"), re.compile(r"20 ?[x×][ ]{0,3}(?:max|plan)|x ?20[ ]{0,3}max")),
-    ("max_20x", ("$200",), re.compile(r"[$]200(?:/mo(?:nth)?| ?(?:per|a) month)?[ ]{0,3}" + _TIER)),
-    ("max_5x", ("max",), re.compile(r"max[ _-]{0,3}(?:plan[ ]{0,3}|subscription[ ]{0,3})?[(]?" + _N5)),
-    ("max_5x", ("5x", "5 x", "5×", "x5", "x 5"), re.compile(r"5 ?[x×][ ]{0,3}(?:max|plan)|x ?5[ ]{0,3}max")),
-    ("max_20x", ("max",), re.compile(r"max[ ]?[$]?200[$]?" + _NOT_A_COUNT)),
-    ("max_5x", ("max",), re.compile(r"max[ ]?[$]?100[$]?" + _NOT_A_COUNT)),
-    ("max_5x", ("$100",), re.compile(r"[$]100(?:/mo(?:nth)?| ?(?:per|a) month)?[ ]{0,3}" + _TIER)),
-    ("max", ("max",), re.compile(r"claude max\b|max (?:plan|subscription|subscriber|user|account|tier|member|customer)")),
-    ("max", ("ultra",), re.compile(r"(?:ai )?ultra (?:plan|subscription|tier)|(?:ai|google|gemini) ultra\b")),
-    ("enterprise", ("enterprise",), re.compile(r"enterprise (?:plan|subscription|account|seat|org|customer|user)|(?:claude|chatgpt) enterprise")),
-    ("team", ("team", "business"), re.compile(r"(?:teams?|business) (?:plan|subscription|account|seat|premium|workspace)|(?:claude|chatgpt) team\b")),
-    ("plus", ("plus",), re.compile(r"chatgpt plus|plus (?:plan|subscription|subscriber|user|account|tier)")),
-    ("pro", ("claude pro", "chatgpt pro", "copilot pro"), re.compile(r"(?:claude|chatgpt|copilot) pro\b")),
-    ("pro", ("pro ",), re.compile(r"pro (?:plan|subscription|subscriber|user|account|tier|member|customer)")),
-    ("free", ("free", "freeusagelimiterror"), re.compile(r"free (?:plan|tier|account|user|version|quota|limit|daily|allocated|request|model)|free[-_]tier|freeusagelimiterror")),
+    ("max_20x", ("max",), r"max[ _-]{0,3}(?:plan[ ]{0,3}|subscription[ ]{0,3})?[(]?" + _N20),
+    ("max_20x", ("20x", "20 x", "20×", "x20", "x 20"), r"20 ?[x×][ ]{0,3}(?:max|plan)|x ?20[ ]{0,3}max"),
+    ("max_20x", ("$200",), r"[$]200(?:/mo(?:nth)?| ?(?:per|a) month)?[ ]{0,3}" + _TIER),
+    ("max_5x", ("max",), r"max[ _-]{0,3}(?:plan[ ]{0,3}|subscription[ ]{0,3})?[(]?" + _N5),
+    ("max_5x", ("5x", "5 x", "5×", "x5", "x 5"), r"5 ?[x×][ ]{0,3}(?:max|plan)|x ?5[ ]{0,3}max"),
+    ("max_20x", ("max",), r"max[ ]?[$]?200[$]?" + _NOT_A_COUNT),
+    ("max_5x", ("max",), r"max[ ]?[$]?100[$]?" + _NOT_A_COUNT),
+    ("max_5x", ("$100",), r"[$]100(?:/mo(?:nth)?| ?(?:per|a) month)?[ ]{0,3}" + _TIER),
+    ("max", ("max",), r"max (?:plan|subscription|subscriber|user|account|tier|member|customer)"),
+    ("enterprise", ("enterprise",), r"enterprise (?:plan|subscription|account|seat|org|customer|user)"),
+    ("team", ("team", "business"), r"(?:teams?|business) (?:plan|subscription|account|seat|premium|workspace)"),
+    ("plus", ("plus",), r"plus (?:plan|subscription|subscriber|user|account|tier)"),
+    ("pro", ("pro ",), r"pro (?:plan|subscription|subscriber|user|account|tier|member|customer)"),
+    ("free", ("free", "freeusagelimiterror"), r"free (?:plan|tier|account|user|version|quota|limit|daily|allocated|request|model)|free[-_]tier|freeusagelimiterror"),
 )
 gate(*(g for _plan, gates, _rx in _PLAN_TEXT for g in gates))
 # A multiplier or price anywhere in the report gives a bare "Max" its tier.
@@ -61,7 +60,7 @@ _CHANGED_TO = re.compile(r"(?:upgraded|downgraded|switched|moved) (?:my plan |my
 _BARE_PLAN = re.compile(r"(max|pro|plus|free)(?![a-z0-9_-])(?! (?:tokens|output|context|length|retries|turns|mode|model|\d))")
 _OWNS = re.compile(r"(?:\bon|\buse|using|have|with|bought|purchased|paying for|paid for|subscribed to|\bmy) (?:the |a |my )?"
                    r"(?:claude (?:code )?|chatgpt |openai(?:'s|’s)? |gemini |google(?: ai)? )?$")
-_PLAN_GATE = gate("max", "pro", "plus", "team", "business", "enterprise", "free", "ultra", "freeusagelimiterror",
+_PLAN_GATE = gate("max", "pro", "plus", "team", "business", "enterprise", "free", "freeusagelimiterror",
                   "$200", "$100", "20x", "5x", "×")
 # Anywhere in the report, a plan said in the first person is the reporter's ("I'm subscribed to Max").
 _OWNS_FIRST_PERSON = re.compile(r"(?:\bi(?:'m|’m| am)(?: currently| still| now)? on|subscribed to|\bi (?:have|bought|purchased|pay for)|paying for) "
@@ -89,9 +88,6 @@ _API_EVIDENCE = gate("credit balance", "insufficient_quota", "insufficient quota
                      "pay-as-you-go", "pay as you go", "usage-based billing", "usage based billing")
 
 
-_PLATFORM_PLAN = {"bedrock": "bedrock", "vertex": "vertex"}
-
-
 @lru_cache(maxsize=4096)  # field values repeat across reports ("Anthropic API", "macOS")
 def normalize_plan(raw: str | None) -> str | None:
     """A multiplier decides the tier wherever it stands ("Pro x20" → max_20x); else the first plan named."""
@@ -110,15 +106,44 @@ def _first_named(raw: str | None, table) -> str | None:
     return best[1] if best else None
 
 
-def _plan_from_text(doc: Doc) -> str | None:
+class _Plans(NamedTuple):
+    rows: tuple[tuple[str, frozenset[str] | None, re.Pattern], ...]  # (plan, gate keys or None: always, regex)
+    gate: tuple[str, ...] | None  # a plan may be named only when one of these occurs (None: always)
+
+
+def _plans(taxonomy) -> _Plans:
+    """_PLAN_TEXT with a row of the vendors' names before each plan's first; names of a plan
+    no row has come last. Each names row has its own gates: most texts name no product."""
+    names: dict[str, list[Rule]] = {}
+    for vendor in taxonomy.vendors:
+        for plan, rule in vendor.plans:
+            names.setdefault(plan, []).append(rule)
+    rows = []
+    for plan, gates, pattern in _PLAN_TEXT:
+        if plan in names:
+            rows.append(_names_row(plan, names.pop(plan)))
+        rows.append((plan, frozenset(gates), re.compile(pattern)))
+    rows += [_names_row(plan, rules) for plan, rules in names.items()]
+    products = [r for v in taxonomy.vendors for _plan, r in v.plans]
+    ungated = any(r.gate is None for r in products)
+    return _Plans(tuple(rows), None if ungated else _PLAN_GATE + tuple(k for r in products for k in r.keys()))
+
+
+def _names_row(plan: str, rules: list[Rule]):
+    gate = None if any(r.gate is None for r in rules) else frozenset().union(*(r.keys() for r in rules))
+    return plan, gate, re.compile("|".join(r.rx.pattern for r in rules))
+
+
+def _plan_from_text(doc: Doc, taxonomy) -> str | None:
     """The plan named first in the text (tool upsell prompts excluded)."""
-    if not doc.has(*_PLAN_GATE):
+    plans = taxonomy.compiled(_plans)
+    if plans.gate is not None and not doc.has(*plans.gate):
         return None
     low = doc.low
     best: tuple[int, str] | None = None
     present = doc.view.present  # every gate below is declared, so the scan is exact
-    for name, gates, rx in _PLAN_TEXT:
-        if present.isdisjoint(gates):
+    for name, gates, rx in plans.rows:
+        if gates is not None and present.isdisjoint(gates):
             continue
         for m in rx.finditer(low, 0, best[0] if best else len(low)):
             if best is not None and m.start() >= best[0]:
@@ -154,8 +179,8 @@ def _owned_plan(low: str, first_mention: int) -> str | None:
     return None
 
 
-def find_plan(doc: Doc, named_provider: str | None = None) -> Found:
-    found = _stated_plan(doc, named_provider)
+def find_plan(doc: Doc, taxonomy, named_provider: str | None = None) -> Found:
+    found = _stated_plan(doc, taxonomy, named_provider)
     if found[0] == "max" and (m := _MAX_TIER.search(doc.low)):
         return normalize_plan(m.group(0)), found[1]
     return found
@@ -179,76 +204,58 @@ def _is_plan_heading(heading: str) -> bool:
     return ("plan" in heading or "subscription" in heading) and _PLAN_HEADING.match(heading) is not None
 
 
-def _stated_plan(doc: Doc, named_provider: str | None) -> Found:
+def _stated_plan(doc: Doc, taxonomy, named_provider: str | None) -> Found:
     if v := normalize_plan(_plan_field(doc)):
         return v, "form"
     if v := normalize_plan(doc.env_value(*_PLAN_ENV)):
         return v, "env"
-    if v := _plan_from_text(doc):
+    if v := _plan_from_text(doc, taxonomy):
         changed = _CHANGED_TO.findall(doc.low) if doc.has(*_CHANGE_VERBS) else None
         return (normalize_plan(changed[-1]) if changed else v), "text"
-    if hint := _PLATFORM_PLAN.get(named_provider):
-        return hint, "text"
+    if named_provider in taxonomy.platforms:  # a cloud account is a plan of its own
+        return named_provider, "text"
     if doc.has(*_API_EVIDENCE):
         return "api", "text"
     return NONE
 
 
 # ---------------------------------------------------------------- provider
-_PROVIDER_VALUE = (
-    ("bedrock", re.compile(r"bedrock|\baws\b")),
-    ("vertex", re.compile(r"vertex")),
-    ("openrouter", re.compile(r"openrouter")),
-    ("github_copilot", re.compile(r"copilot")),
-    ("google_login", re.compile(r"login with google|sign in with google|google (?:login|account|sign)|oauth-personal|code assist|signed in with google")),
-    ("gemini_api", re.compile(r"gemini[ _-]api|ai studio|gemini_api_key|api key")),
-    ("chatgpt_subscription", re.compile(r"chatgpt")),
-    ("openai_api", re.compile(r"openai")),
-    ("claude_ai_subscription", re.compile(r"claude\.ai|subscription|claude (?:pro|max|team|enterprise)")),
-    ("anthropic_api", re.compile(r"anthropic")),
-)
 _PROVIDER_FORM = ("api provider", "login information", "provider", "auth", "platform")
 _PROVIDER_FORM_EXCLUDE = ("what platform", "platform is your")
 _PROVIDER_ENV = ("provider", "api provider", "auth", "auth method", "auth type", "login", "platform")
-_PROVIDER_TEXT = (
-    ("bedrock", re.compile(r"bedrock")),
-    ("vertex", re.compile(r"vertex ai|google vertex|on vertex|via vertex|vertex api|aiplatform\.googleapis|claude_code_use_vertex")),
-    ("openrouter", re.compile(r"openrouter")),
-    ("github_copilot", re.compile(r"github copilot|copilot (?:pro|chat|cli|premium)|premium requests?")),
-    ("google_login", re.compile(r"login with google|sign(?:ed)? in with google|google account|oauth-personal|code assist")),
-    ("gemini_api", re.compile(r"gemini[ _-]api[ _-]key|gemini api|ai studio|generativelanguage\.googleapis")),
-)
 # An unticked template option ("- [ ] AWS Bedrock") names a provider the reporter does not use.
 _UNCHECKED = re.compile(r"\[ ?\][ \t]{0,4}(?:aws |google )?$")
-_PROVIDER_TEXT_GATE = gate("bedrock", "vertex", "aiplatform", "openrouter", "copilot", "premium request", "google",
-                       "oauth-personal", "code assist", "gemini", "ai studio", "generativelanguage")
 
 
-def _explicit_provider(doc: Doc) -> Found:
+def _explicit_provider(doc: Doc, taxonomy) -> Found:
+    normalize = taxonomy.compiled(_provider_of_field)
     raw = doc.form_value(*_PROVIDER_FORM, exclude=_PROVIDER_FORM_EXCLUDE)
-    if v := normalize_provider(raw):
+    if v := normalize(raw):
         return v, "form"
     raw = doc.env_value(*_PROVIDER_ENV)
-    if v := normalize_provider(raw):
+    if v := normalize(raw):
         return v, "env"
     for lab in doc.labels:
-        if lab.startswith(("api:", "provider:")) and (v := normalize_provider(lab.split(":", 1)[1])):
+        if lab.startswith(("api:", "provider:")) and (v := normalize(lab.split(":", 1)[1])):
             return v, "label"
     return NONE
 
 
-@lru_cache(maxsize=4096)  # field values repeat across reports ("Anthropic API", "macOS")
-def normalize_provider(raw: str | None) -> str | None:
-    return _first_named(raw, _PROVIDER_VALUE)
+def _provider_of_field(taxonomy):
+    """raw field value → the provider it names first ([provider.named] `field`), cached per
+    taxonomy: field values repeat across reports ("Anthropic API")."""
+    table = tuple((p.provider, p.field) for p in taxonomy.provider_names if p.field is not None)
+    return lru_cache(maxsize=4096)(lambda raw: _first_named(raw, table))
 
 
-def text_provider(doc: Doc, gateways=()) -> str | None:
+def text_provider(doc: Doc, taxonomy) -> str | None:
     """A provider the text names (`on Bedrock`, `via OpenRouter`, a tool's own gateway)."""
-    if doc.has(*_PROVIDER_TEXT_GATE):
-        for name, rx in _PROVIDER_TEXT:
-            if any(not _UNCHECKED.search(doc.low, max(0, m.start() - 12), m.start()) for m in rx.finditer(doc.low)):
-                return name
-    if any_match(gateways, doc.view):
+    low, present = doc.low, doc.view.present
+    for p in taxonomy.provider_names:
+        if p.text is not None and p.text.is_open(present) and any(
+                not _UNCHECKED.search(low, max(0, m.start() - 12), m.start()) for m in p.text.rx.finditer(low)):
+            return p.provider
+    if any_match(taxonomy.gateways, doc.view):
         return "other"
     return None
 
@@ -263,9 +270,9 @@ class Evidence(NamedTuple):
 
 def find_provider(doc: Doc, ev: Evidence, vendor: Vendor | None, taxonomy) -> Found:
     """A stated provider, else the vendor's subscription or API as the evidence says."""
-    if ev.plan in ("bedrock", "vertex"):
+    if ev.plan in taxonomy.platforms:
         return ev.plan, "text"
-    explicit = _explicit_provider(doc)
+    explicit = _explicit_provider(doc, taxonomy)
     if explicit[0] and explicit[0] != _FORM_DEFAULT:
         return explicit
     if ev.plan is None and not ev.usage_related and not explicit[0]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from .document import Doc
 from .literals import gate
@@ -28,19 +29,40 @@ _VERSION_FORM = ("version",)
 _NOT_CLIENT = ("node", "python", "vs code", "vscode", "ide", "os version", "operating", "git", "npm",
                "extension", "macos", "windows", "terminal", "browser", "model", "app version", "codex app",
                "last working", "plugin")
-_PRODUCT_KEYS = ("claude code", "claude cli", "codex", "codex cli", "gemini cli", "qwen code", "opencode",
-                 "kilo code", "cline", "roo code", "aider", "copilot cli", "cli", "claude-code")
 # Free text: find every x.y.z once, then judge it by the words around it.
 _VERSION_CANDIDATE = re.compile(r"(" + _NUM % 2 + r"\." + _NUM % 3 + r"\." + _NUM % 11 + _SUFFIX + r")(?![\w.]{0,1}\d)")
-_VERSION_BEFORE = (
-    re.compile(r"(?:claude[ -]code|codex(?:[ -]cli)?|gemini[ -]cli|qwen[ -]code|opencode|\bcli|version|\bver\.?)[ \t:(]{1,3}$"),
+# Words before a version of any client; each client adds its name ([[client]] version_names).
+_VERSION_WORDS = r"\bcli|version|\bver\.?"
+_VERSION_ON = (
     re.compile(r"(?:^|[\s(])$"),  # `v2.1.4`: only with the v
     # "same on 2.1.12", "running 2.0.3", "upgraded to 1.0.44": the reporter's own client.
     re.compile(r"(?:\bon|\busing|\brunning|\bupgraded to|\bupdated to|\bnow on)\s{1,3}$"),
 )
-_VERSION_AFTER = re.compile(r"[ \t]{0,3}\((?:claude code|codex)\)")
-_STACK_VERSION = re.compile(r"(?:claude-code|codex|gemini-cli)[/@](\d{1,3}\.\d{1,4}\.\d{1,6})\b")
-_STACK_CLIENTS = gate("claude-code", "codex", "gemini-cli")
+
+
+class _Clients(NamedTuple):
+    """The version formats of a taxonomy's clients ([[client]]), compiled."""
+    labels: frozenset[str]  # environment labels that give the version
+    before: re.Pattern  # the client named before a version ("claude code 2.1.4")
+    after: re.Pattern | None  # ... or after it ("2.1.5 (Claude Code)")
+    packages: tuple[str, ...]  # package names in a stack frame ("claude-code@2.1.4")
+    stack: re.Pattern | None
+
+
+def _clients(taxonomy) -> _Clients:
+    clients = taxonomy.clients
+    names = [n for c in clients for n in c.version_names] + [_VERSION_WORDS]
+    tags = [t for c in clients for t in c.version_tags]
+    packages = tuple(p for c in clients for p in c.packages)
+    return _Clients(
+        labels=frozenset(k for c in clients for k in c.version_labels) | {"cli"},  # "CLI: 2.1.4": any client
+        before=re.compile("(?:" + "|".join(names) + r")[ \t:(]{1,3}$"),
+        after=re.compile(r"[ \t]{0,3}\((?:" + "|".join(tags) + r")\)") if tags else None,
+        packages=packages,
+        stack=re.compile("(?:" + "|".join(map(re.escape, packages)) + r")[/@](\d{1,3}\.\d{1,4}\.\d{1,6})\b")
+        if packages else None)
+
+
 # "v22.15.1" after node, "python 3.12.1": versions of something else.
 _FOREIGN = re.compile(r"(?:node(?:\.js)?|nodejs|python|npm|git|vs ?code|bun|macos|windows|ubuntu|darwin|"
                       r"kernel|linux|chrome|electron|ios|android|cursor|jetbrains|pycharm|intellij)[ \t:/@(]{0,3}$")
@@ -58,20 +80,20 @@ def normalize_version(raw: str | None) -> str | None:
     return m.group(1).lower() if m else None
 
 
-def _env_version(doc: Doc) -> str | None:
+def _env_version(doc: Doc, labels: frozenset[str]) -> str | None:
     for key, value in doc.env.items():
-        if _is_client_version_key(key) and (v := normalize_version(value)):
+        if _is_client_version_key(key, labels) and (v := normalize_version(value)):
             return v
     return None
 
 
 @lru_cache(maxsize=4096)
-def _is_client_version_key(key: str) -> bool:
+def _is_client_version_key(key: str, labels: frozenset[str]) -> bool:
     """A label that gives the client's version (labels repeat across reports: cached)."""
-    return not any(x in key for x in _NOT_CLIENT) and ("version" in key or key in _PRODUCT_KEYS)
+    return not any(x in key for x in _NOT_CLIENT) and ("version" in key or key in labels)
 
 
-def _text_version(doc: Doc) -> Found:
+def _text_version(doc: Doc, clients: _Clients) -> Found:
     """The first x.y.z that the text ties to the client (`claude code 2.1.4`,
     `version 2.1.4`, `v2.1.4`, `2.1.4 (Claude Code)`)."""
     low = doc.low
@@ -84,22 +106,23 @@ def _text_version(doc: Doc) -> Found:
         before = low[max(0, start - 16):start]
         if _FOREIGN.search(before) or _DESKTOP_BUILD.match(low, m.start()):
             continue
-        if (_VERSION_AFTER.match(low, m.end()) or _VERSION_BEFORE[0].search(before)
-                or (has_v and _VERSION_BEFORE[1].search(before)) or _VERSION_BEFORE[2].search(before)):
+        if ((clients.after is not None and clients.after.match(low, m.end())) or clients.before.search(before)
+                or (has_v and _VERSION_ON[0].search(before)) or _VERSION_ON[1].search(before)):
             return m.group(1), "text"
     return NONE
 
 
-def find_version(doc: Doc) -> Found:
+def find_version(doc: Doc, taxonomy) -> Found:
+    clients = taxonomy.compiled(_clients)
     raw = doc.form_value(*_VERSION_FORM, exclude=_NOT_CLIENT)
     if raw and (v := normalize_version(raw)):
         return v, "form"
-    if v := _env_version(doc):
+    if v := _env_version(doc, clients.labels):
         return v, "env"
-    found = _text_version(doc)
+    found = _text_version(doc, clients)
     if found[0]:
         return found
-    if doc.has(*_STACK_CLIENTS) and (m := _STACK_VERSION.search(doc.low)):
+    if clients.stack is not None and doc.has(*clients.packages) and (m := clients.stack.search(doc.low)):
         return m.group(1), "stack"
     return NONE
 

@@ -71,15 +71,13 @@ _KEYS = ("type", "code", "status", "errorcode", "error_type", "reason")
 _TYPE_VALUE = re.compile(r":\s{0,3}\\{0,3}[\"']([A-Za-z][A-Za-z_]{2,40})\\{0,3}[\"']")
 _TYPE_KEY = re.compile(r"(?:type|code|status|errorcode|error_type|reason)\\{0,3}[\"']?\s{0,3}$", re.I)
 # A type written in prose, found from literal anchors (a full scan with `\b` first
-# is slow): "rate_limit_error", the named types, "FreeUsageLimitError".
+# is slow): "rate_limit_error", "FreeUsageLimitError", and the types providers name
+# ([provider] error_types: "RESOURCE_EXHAUSTED").
 _SNAKE_END = re.compile(r"_error\b")
 _SNAKE_HEAD = re.compile(r"[a-z]{2,20}(?:_[a-z]{2,20}){0,3}$")
-_NAMED_TYPE = re.compile(r"(?:insufficient_quota|rate_limit_exceeded|RESOURCE_EXHAUSTED|UNAVAILABLE|ThrottlingException|"
-                         r"ServiceUnavailableException|ModelNotReadyException|TooManyRequestsException)\b")
 _CAMEL_END = re.compile(r"LimitError\b")
 _CAMEL_HEAD = re.compile(r"[A-Z][a-z]{2,12}(?:[A-Z][a-z]{1,12}){0,3}$")
-_TYPE_TEXT_GATE = ("_error", "insufficient_quota", "rate_limit_exceeded", "resource_exhausted", "unavailable",
-                   "exception", "limiterror")
+_TYPE_TEXT_GATE = ("_error", "limiterror")
 _NOT_TYPES = {"error", "errors", "tokens", "requests", "message", "text", "object", "invalid",
               "string", "number", "null", "true", "false", "undefined", "success", "ok", "failed",
               "tool_use", "tool_result", "json", "assistant", "user", "content", "user_error",
@@ -89,22 +87,31 @@ _SNAKE_OK = re.compile(r"[a-z]+(?:_[a-z]+){1,4}")
 _CAMEL_OK = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+){1,4}(?:Exception|Error)")
 
 
-def find_error_type(text: str, low: str) -> Found:
+def _named_types(taxonomy) -> tuple[re.Pattern | None, tuple[str, ...]]:
+    """The taxonomy's named error types as one regex (case as written), and the literals
+    (lower-cased) one of which a text must hold for a type in prose."""
+    names = taxonomy.named_error_types
+    rx = re.compile("(?:" + "|".join(map(re.escape, names)) + r")\b") if names else None
+    return rx, _TYPE_TEXT_GATE + tuple(n.lower() for n in names)
+
+
+def find_error_type(text: str, low: str, taxonomy) -> Found:
     """The first machine error type written as a payload value, else in text."""
     if ":" in text and any(k in low for k in _KEYS):
         for m in _TYPE_VALUE.finditer(text):
             if _TYPE_KEY.search(text, max(0, m.start() - 24), m.start()) and _is_error_type(m.group(1)):
                 return m.group(1), "payload"
-    if any(g in low for g in _TYPE_TEXT_GATE):
-        for value in _text_types(text):
+    named, text_gate = taxonomy.compiled(_named_types)
+    if any(g in low for g in text_gate):
+        for value in _text_types(text, named):
             if value.lower() not in _NOT_TYPES:
                 return value, "text"
     return None, None
 
 
-def _text_types(text: str) -> list[str]:
+def _text_types(text: str, named: re.Pattern | None) -> list[str]:
     """Error types written in prose, in text order."""
-    found = [(m.start(), m.group()) for m in _NAMED_TYPE.finditer(text) if _starts_word(text, m.start())]
+    found = [(m.start(), m.group()) for m in named.finditer(text) if _starts_word(text, m.start())] if named else []
     for end_rx, head_rx in ((_SNAKE_END, _SNAKE_HEAD), (_CAMEL_END, _CAMEL_HEAD)):
         for m in end_rx.finditer(text):
             head = head_rx.search(text, max(0, m.start() - 84), m.start())

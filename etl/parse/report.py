@@ -43,7 +43,7 @@ def parse_issue(title: str | None, body: str | None, labels: list[str] | None = 
 def parse_doc(doc: Doc, taxonomy: Taxonomy) -> dict:
     doc.scan(taxonomy)
     found: dict[str, tuple] = {}
-    found["version"] = env.find_version(doc)
+    found["version"] = env.find_version(doc, taxonomy)
     found["os"] = env.find_os(doc)
     found["terminal"] = env.find_terminal(doc)
     found["model"] = env.find_model(doc)
@@ -53,22 +53,22 @@ def parse_doc(doc: Doc, taxonomy: Taxonomy) -> dict:
 def finish(doc: Doc, found: dict[str, tuple], taxonomy: Taxonomy) -> dict:
     """The error fields, the derived ones (category, plan, provider, usage flag) and provenance."""
     z = zones(doc.view, doc.title_view, taxonomy)
-    own, attached = _errors(doc, z)
+    own, attached = _errors(doc, z, taxonomy)
     verdict = classify(z, own["error_type"][0], own["http_status"][0], taxonomy, doc.labels,
                        (attached["error_type"][0], attached["http_status"][0]))
     if verdict.attached:  # the attached errors are this report's: read them too
         own = {f: own[f] if own[f][0] is not None else attached[f] for f in own}
     found.update(own)
     usage, category = verdict.usage, verdict.category
-    named = account.text_provider(doc, taxonomy.gateways)
+    named = account.text_provider(doc, taxonomy)
     found["error_category"] = (category, verdict.rule)
-    found["plan"] = account.find_plan(doc, named)
+    found["plan"] = account.find_plan(doc, taxonomy, named)
     evidence = account.Evidence(found["plan"][0], category, usage, named)
     vendor = vendor_of(doc.low, doc.repo, taxonomy.vendors)
     found["provider"] = account.find_provider(doc, evidence, vendor, taxonomy)
     found["is_usage_related"] = (usage, verdict.rule)
     message_doc = doc if verdict.attached or not z.spans else _without_attachments(doc, z)
-    found["signature"] = (make_signature(message_doc, found["error_type"][0], found["http_status"][0]), "text")
+    found["signature"] = (make_signature(message_doc, taxonomy, found["error_type"][0], found["http_status"][0]), "text")
     out = {f: found.get(f, (None, None))[0] for f in FIELDS}
     out["provenance"] = {f: src for f, (val, src) in found.items() if val is not None and src}
     out["why"] = verdict.why
@@ -79,16 +79,16 @@ def finish(doc: Doc, found: dict[str, tuple], taxonomy: Taxonomy) -> dict:
 _NO_ERRORS = {"http_status": (None, None), "error_type": (None, None)}
 
 
-def _errors(doc: Doc, z) -> tuple[dict[str, tuple], dict[str, tuple]]:
+def _errors(doc: Doc, z, taxonomy: Taxonomy) -> tuple[dict[str, tuple], dict[str, tuple]]:
     """HTTP status and error type of what the reporter wrote, and of the attached blocks."""
     if not z.spans:
-        return _read_errors(doc.text, doc.low), _NO_ERRORS
+        return _read_errors(doc.text, doc.low, taxonomy), _NO_ERRORS
     prose, attached = _written(doc, z)
-    return _read_errors(prose, z.prose.low), _read_errors(attached, z.attached.low)
+    return _read_errors(prose, z.prose.low, taxonomy), _read_errors(attached, z.attached.low, taxonomy)
 
 
-def _read_errors(text: str, low: str) -> dict[str, tuple]:
-    return {"http_status": find_http_status(low), "error_type": find_error_type(text, low)}
+def _read_errors(text: str, low: str, taxonomy: Taxonomy) -> dict[str, tuple]:
+    return {"http_status": find_http_status(low), "error_type": find_error_type(text, low, taxonomy)}
 
 
 def _written(doc: Doc, z) -> tuple[str, str]:

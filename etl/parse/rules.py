@@ -103,6 +103,16 @@ def _gate(pattern: str) -> str | frozenset[str] | None:
     return lit if starts_word else SUBSTRING + lit
 
 
+def alternation(patterns) -> Rule | None:
+    """One rule for any of `patterns` (tried in their order), open when any of theirs is;
+    None for no patterns."""
+    if not patterns:
+        return None
+    rules = compile_rules(patterns)
+    gate = None if any(r.gate is None for r in rules) else frozenset(k for r in rules for k in r.keys())
+    return Rule(gate, re.compile("|".join(patterns)))
+
+
 def any_match(rules: tuple[Rule, ...], text: Text) -> bool:
     for r in rules:  # a plain loop: this runs for every report
         if r.search(text):

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from .document import Doc
-from .literals import gate
+from .literals import SUBSTRING, gate
 
 MAX_SIGNATURE = 160
 _RAW_CAP = 400  # raw text enough for MAX_SIGNATURE once placeholders have shortened it
@@ -23,26 +24,19 @@ _PAYLOAD = (
     re.compile(r"message:\s{0,3}'(.{4,400}?)'"),
     re.compile(r"message\\{0,3}\"\s{0,3}:\s{0,3}\\{0,3}\"([^\"\\\n]{4,400})"),  # a truncated payload
 )
-# Client error lines, on the lower-cased text (each starts with a literal, so each
-# search is a fast scan): "API Error: …", "RateLimitError: …", "[Error]: …",
-# "Error message: …", "API Error (429 …)" and the usage-limit notices clients print
-# without an "Error" prefix. The earliest match is the message.
+# Error lines, on the lower-cased text (each starts with a literal, so each search is a
+# fast scan): "Error: …", "RateLimitError: …", "[Error]: …", "Error message: …", a rate
+# limit reached, and the lines each client prints ([[client]] error_lines: "API Error (429 …)",
+# the usage-limit notices without an "Error" prefix). The earliest match is the message.
 _ERROR_LINES = (
     ("error", re.compile(r"error(?: message| details)?\]?\**:\**[ \t]{0,3}(?:\d{3}\b[ \t—–:-]{0,4})?([^\n]{3,300})")),
-    ("api error", re.compile(r"api error[ \t]{0,2}\(([^\n]{3,300})")),
-    ("limit", re.compile(r"(?:usage|session|weekly) limit (?:reached|hit)[^\n]{0,200}")),
-    ("you", re.compile(r"you(?:'|’)(?:ve hit (?:your|a) [^\n]{3,200}|re out of [^\n]{3,200})")),
-    ("credit balance", re.compile(r"credit balance (?:is )?too low[^\n]{0,200}")),
     ("rate limit", re.compile(r"rate limit (?:reached|exceeded)[^\n]{0,200}")),
-    ("request rejected", re.compile(r"request rejected \(\d{3}\)[^\n]{0,200}")),
-    ("stream disconnected", re.compile(r"stream disconnected before completion[^\n]{0,200}")),
-    ("error occurred", re.compile(r"an error occurred while processing[^\n]{0,200}")),
 )
-_LINE_SPAN = 400  # longer than any match of _ERROR_LINES
-# Who printed a limit notice, written before it ("Claude AI usage limit reached").
-_LIMIT_OWNER = re.compile(r"(?:claude (?:ai |max |pro )?|codex |opus |5[- ]?h(?:ou)?rs? |daily |monthly )$")
-_LINE_GATE = gate("api error", "limit", "you've", "you’ve", "you're", "you’re", "credit balance",
-                  "rate limit", "request rejected", "stream disconnected")
+_LINE_GATE = gate("rate limit")  # a text without "error" holds a line only with this or a client line's gate
+_LINE_SPAN = 400  # longer than any match of an error line
+# Who printed a limit notice, written before it ("Claude AI usage limit reached", "daily limit
+# reached"): a client ([[client]] notice_names) or the limit's period.
+_LIMIT_PERIODS = r"5[- ]?h(?:ou)?rs?|daily|monthly"
 # A section of an issue form that holds the error output ("Error Messages/Logs", "Relevant logs").
 _ERROR_HEADING = re.compile(r"\b(?:errors?|logs?)\b")
 # A line of such a section that names a failure (free-form pastes have no fixed shape).
@@ -54,26 +48,48 @@ _NOT_AN_ERROR = re.compile(r"^(?:none\b|n/?a\b|no (?:error|message|output|logs?)
 _OUTPUT_MARK = re.compile(r"^[\s⎿>■✕✗⏺●•*`-]{0,12}")  # terminal/markdown decoration before a line
 
 
-def extract_message(doc: Doc) -> str | None:
+class _Lines(NamedTuple):
+    lines: tuple[tuple[str | None, re.Pattern], ...]  # (a literal every match holds, or None; regex)
+    gate: tuple[str, ...] | None  # scan keys one of which a text with an error line holds (None: any text)
+    owner: re.Pattern
+
+
+def _lines(taxonomy) -> _Lines:
+    """The error lines, their gates and the limit notices' owners, with the taxonomy's clients'."""
+    rules = list({r.rx.pattern: r for c in taxonomy.clients for r in c.error_lines}.values())  # clients share lines
+    owners = [n for c in taxonomy.clients for n in c.notice_names] + [_LIMIT_PERIODS]
+    gate = None if any(r.gate is None for r in rules) else _LINE_GATE + tuple(k for r in rules for k in r.keys())
+    return _Lines(lines=_ERROR_LINES + tuple((_literal(r), r.rx) for r in rules), gate=gate,
+                  owner=re.compile("(?:(?:" + "|".join(owners) + ") )$"))
+
+
+def _literal(rule) -> str | None:
+    """A plain substring every match of `rule` holds (None: none, or one of several)."""
+    return rule.gate.lstrip(SUBSTRING) if type(rule.gate) is str else None
+
+
+def extract_message(doc: Doc, taxonomy) -> str | None:
     """The quoted error message, most specific source first."""
     if doc.has("message"):
         for rx in _PAYLOAD:
             if m := rx.search(doc.text):
                 return m.group(1)
+    lines = taxonomy.compiled(_lines)
     for heading, section in doc.form.items():
-        if section and _is_error_heading(heading) and (found := _section_message(section)):
+        if section and _is_error_heading(heading) and (found := _section_message(section, lines)):
             return found
-    if "error" not in doc.low and not doc.has(*_LINE_GATE):  # "RateLimitError:" holds it mid-word
+    # "error" anywhere, even mid-word ("RateLimitError:"), may open a line
+    if "error" not in doc.low and lines.gate is not None and not doc.has(*lines.gate):
         return None
     start = len(doc.title) + 1  # the body first: a title paraphrases more often than it quotes
-    return _line_message(doc.body, doc.low[start:]) or _line_message(doc.title, doc.low[:start - 1])
+    return _line_message(doc.body, doc.low[start:], lines) or _line_message(doc.title, doc.low[:start - 1], lines)
 
 
-def _section_message(section: str) -> str | None:
+def _section_message(section: str, lines: _Lines) -> str | None:
     """An error line of the form's error section, else its first line naming a failure."""
     section = section[:8000]
     low = section.lower()
-    if found := _line_message(section, low):
+    if found := _line_message(section, low, lines):
         return found
     for m in _FAILURE_WORDS.finditer(low):
         start = low.rfind("\n", 0, m.start()) + 1
@@ -89,16 +105,16 @@ def _is_error_heading(heading: str) -> bool:
     return _ERROR_HEADING.search(heading) is not None  # headings repeat: issue templates
 
 
-def _line_message(text: str, low: str) -> str | None:
+def _line_message(text: str, low: str, lines: _Lines) -> str | None:
     """The first client error line (as written when lower-casing kept the offsets)."""
     best, end = None, len(low)
-    for literal, rx in _ERROR_LINES:
-        if literal in low and (m := rx.search(low, 0, end)) and (best is None or m.start() < best.start()):
+    for literal, rx in lines.lines:
+        if (literal is None or literal in low) and (m := rx.search(low, 0, end)) and (best is None or m.start() < best.start()):
             best, end = m, min(end, m.start() + _LINE_SPAN)  # an earlier line fits before `end`
     if best is None:
         return None
     start, end = best.span(best.lastindex or 0)
-    if best.lastindex is None and (owner := _LIMIT_OWNER.search(low, max(0, start - 20), start)):
+    if best.lastindex is None and (owner := lines.owner.search(low, max(0, start - 20), start)):
         start = owner.start()
     src = text if len(text) == len(low) else low
     message = _unquote(src, start, src[start:end]).strip(" \t`*")
@@ -165,9 +181,9 @@ def normalize_message(message: str) -> str:
     return out[:MAX_SIGNATURE]
 
 
-def make_signature(doc: Doc, error_type: str | None = None, http_status: int | None = None) -> str | None:
+def make_signature(doc: Doc, taxonomy, error_type: str | None = None, http_status: int | None = None) -> str | None:
     """`<status> <type>: <normalized message>`, or None when no error is quoted."""
-    message = extract_message(doc)
+    message = extract_message(doc, taxonomy)
     body = normalize_message(message) if message else ""
     head = " ".join(str(x) for x in (http_status, error_type) if x)
     return (f"{head}: {body}" if head and body else head or body) or None

@@ -6,9 +6,10 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .clients import Client, load_clients
 from .literals import Scanner, Text, registered
 from .rules import Rule, compile_rules
-from .vendors import Vendor, load_vendors
+from .vendors import ProviderName, Vendor, load_provider_names, load_vendors
 
 DEFAULT_TAXONOMY = Path(__file__).with_name("taxonomy.toml")
 RULE_KINDS = ("messages", "topics", "weak_topics", "names")
@@ -50,6 +51,10 @@ class Taxonomy:
     subscription_cues: tuple[Rule, ...] = ()
     request_labels: frozenset[str] = frozenset()
     request_titles: tuple[Rule, ...] = ()
+    clients: tuple[Client, ...] = ()
+    provider_names: tuple[ProviderName, ...] = ()
+    platforms: frozenset[str] = frozenset()  # providers that are a plan of their own (a cloud account)
+    named_error_types: tuple[str, ...] = ()  # error types as providers write them ("RESOURCE_EXHAUSTED")
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def is_request(self, title: str, labels) -> bool:
@@ -62,6 +67,12 @@ class Taxonomy:
         if "scanner" not in self._cache:  # built on first use, when every module has declared its gates
             self._cache["scanner"] = Scanner(self._keys() | registered())
         return self._cache["scanner"].scan(low, title_end)
+
+    def compiled(self, build):
+        """`build(self)`, once per taxonomy: the regexes a module builds from this data."""
+        if build not in self._cache:
+            self._cache[build] = build(self)
+        return self._cache[build]
 
     def candidates(self, kind: str, present: frozenset[str]):
         """The rules of `kind` whose gate key is present (and the ungated ones), in file
@@ -93,7 +104,10 @@ class Taxonomy:
         rules = (self.anchors + self.title_anchors + self.lookalikes + self.attachments + self.gateways
                  + self.api_cues + self.api_hints + self.subscription_cues)
         rules += tuple(r for c in self.categories for r in c.rules())
-        return {k for r in rules for k in r.keys()}
+        rules += tuple(r for c in self.clients for r in c.error_lines)
+        rules += tuple(r for v in self.vendors for _plan, r in v.plans)
+        rules += tuple(p.text for p in self.provider_names if p.text)
+        return {k for r in rules for k in r.keys()} | {p for c in self.clients for p in c.packages}
 
 
 def _index(categories: tuple[Category, ...], kind: str):
@@ -147,11 +161,13 @@ def load_taxonomy(path: str | None = None) -> Taxonomy:
                     vendors=load_vendors(data.get("vendor", ())),
                     request_labels=frozenset(lab.lower() for lab in requests.get("labels", ())),
                     request_titles=compile_rules(requests.get("titles", ())),
-                    **_provider_cues(data.get("provider", {})))
+                    clients=load_clients(data.get("client", ())), **_provider(data.get("provider", {})))
 
 
-def _provider_cues(table: dict) -> dict:
-    return {k: compile_rules(table.get(k, ())) for k in ("gateways", "api_cues", "api_hints", "subscription_cues")}
+def _provider(table: dict) -> dict:
+    cues = {k: compile_rules(table.get(k, ())) for k in ("gateways", "api_cues", "api_hints", "subscription_cues")}
+    return dict(cues, provider_names=load_provider_names(table.get("named", ())),
+                platforms=frozenset(table.get("platforms", ())), named_error_types=tuple(table.get("error_types", ())))
 
 
 DEFAULT = load_taxonomy()
