@@ -10,7 +10,7 @@ from etl.versions import sort_key
 
 # Bumped whenever a change of the parser or the default taxonomy changes what it reads:
 # `status` then asks for `python -m etl reparse`.
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 REPORT_COLUMNS = (
     "repo", "number", "comment_id", "kind", "author", "created_at", "is_usage_related",
     "version", "version_key", "os", "terminal", "plan", "provider", "model", "http_status",

@@ -237,13 +237,16 @@ def about_usage(z: Zones, taxonomy: Taxonomy) -> str | None:
                 for m in rule.rx.finditer(z.title.low):
                     if _counts(rule, z.title, m, taxonomy.lookalikes):
                         return _phrase(m)
-    found, count, low = None, 0, z.prose.low
+    found, low = None, z.prose.low
+    spans: list[tuple[int, int]] = []  # one phrase that two anchors match is one mention
     for rule in taxonomy.anchors:
         if rule.is_open(z.prose.present):
             for m in rule.rx.finditer(low):
-                if not _in_heading(low, m.start()) and _counts(rule, z.prose, m, taxonomy.lookalikes):
-                    found, count = found or _phrase(m), count + 1
-                    if count >= taxonomy.body_mentions:
+                if (not any(m.start() < end and start < m.end() for start, end in spans)
+                        and not _in_heading(low, m.start()) and _counts(rule, z.prose, m, taxonomy.lookalikes)):
+                    found = found or _phrase(m)
+                    spans.append(m.span())
+                    if len(spans) >= taxonomy.body_mentions:
                         return found
     return None
 
