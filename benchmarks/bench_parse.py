@@ -1,13 +1,15 @@
 """Parser accuracy against labelled issues, and parsing speed.
 
-    python benchmarks/bench_parse.py [--misses FIELD] [--real-misses] [--labels FILE]
+    python benchmarks/bench_parse.py [--misses FIELD] [--real-misses] [--labels FILE] [--no-gates]
 
 Prints, for each real stream (`../shared/data/real/NAME.jsonl`, labels in benchmarks/labels/):
 the share flagged usage-related, precision and recall of `is_usage_related`, and per-field
 accuracy on its usage-related issues; then per-field accuracy on the labelled corpus
 (`../shared/data/*.jsonl`), a confusion table for `error_category`, and reports/s on one core.
 With --labels, only the score on that file of labelled lines (the corpus format), such as the
-triage corrections `python -m etl corrections export` writes.
+triage corrections `python -m etl corrections export` writes. With --no-gates, every taxonomy rule
+runs over the whole text instead of only where its required literal occurs: what the literal
+gates (etl/parse/literals.py, regex_gates.py) are worth.
 """
 from __future__ import annotations
 
@@ -136,12 +138,30 @@ def print_labels(path: Path) -> None:
             print(f"{f:<18}{ok / n:>9.3f}{ok:>8}{n - ok:>8}{n:>6}")
 
 
+def disable_gates() -> None:
+    """Every rule open and searched over the whole text (same results, no shortcut)."""
+    from etl.parse import rules, taxonomy
+
+    rules.Rule.is_open = lambda self, present: True
+    rules.Rule.find = lambda self, low: self._search(low, 0, len(low))
+    mask = taxonomy.Taxonomy._mask
+
+    def every_rule(self, kind, present):
+        mask(self, kind, present)  # builds the index
+        return (1 << len(self._cache["index"][kind][2])) - 1
+
+    taxonomy.Taxonomy._mask = every_rule
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--misses", metavar="FIELD", help="list the corpus issues where FIELD is wrong")
     ap.add_argument("--real-misses", action="store_true", help="list the real-stream issues read wrong")
     ap.add_argument("--labels", type=Path, metavar="FILE", help="score only this file of labelled JSON lines")
+    ap.add_argument("--no-gates", action="store_true", help="run every rule over the whole text (speed without gates)")
     args = ap.parse_args(argv)
+    if args.no_gates:
+        disable_gates()
     if args.labels:
         print_labels(args.labels)
         return 0

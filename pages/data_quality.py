@@ -29,9 +29,10 @@ st.caption("Every issue keeps the rule and the phrase that decided (the issue re
 widgets.table(data.query("usage_reasons", f), "usage-reasons", f)
 
 st.subheader("How strong the evidence is")
-st.caption("Issue reports per evidence tier, strongest first: a quoted client message, a payload's error type, "
-           "an HTTP status or an attached error are quoted errors; a topic or weak topic is the reporter's own "
-           "words; fallback is no specific evidence. The Evidence filter keeps chosen tiers everywhere.")
+st.caption("Issue reports per evidence tier, strongest first: a client message (one the taxonomy's vocabulary "
+           "lists with its client), a payload's error type, an HTTP status or an attached error are quoted errors; "
+           "an unlisted message pattern, a topic or a weak topic is mostly the reporter's own words; fallback is "
+           "no specific evidence. The Evidence filter keeps chosen tiers everywhere.")
 widgets.table(data.query("evidence_tiers", f), "evidence-tiers", f)
 
 st.subheader("Texts the parser failed on")

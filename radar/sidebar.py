@@ -64,8 +64,8 @@ def _version_filter(repo: str | None, start: Filters) -> tuple[str | None, str |
 _MULTI_LABELS = {"os": "Operating system", "plan": "Plan", "provider": "Provider",
                  "category": "Error category", "state": "Issue state", "label": "Labels", "tier": "Evidence"}
 _MULTI_HELP = {"tier": "What decided that a report is about usage, strongest first: the first four are errors "
-                       "the reporter quoted (client message, error type, HTTP status, attached error); pick "
-                       "them to keep only strong evidence."}
+                       "the reporter quoted (a message a client prints, error type, HTTP status, attached error); "
+                       "pick them to keep only strong evidence."}
 
 
 def _multi_filters(repo: str | None, start: Filters) -> dict[str, tuple[str, ...]]:

@@ -11,7 +11,8 @@ RATE_PAYLOAD = 'API Error: 429 {"type":"error","error":{"type":"rate_limit_error
 
 
 @pytest.mark.parametrize("title, body, tier", [
-    ("Claude AI usage limit reached", "", "client message"),  # a message the client prints
+    ("Claude AI usage limit reached", "", "client message"),  # a message the vocabulary lists with its client
+    ("I hit my daily limit after an hour", "", "unlisted message"),  # a message pattern, in the reporter's words
     ("It fails", RATE_PAYLOAD, "error type"),
     ("Request failed", "got HTTP 429 from the api", "http status"),
     ("Max plan shown as Pro in /status", "my subscription is wrong", "topic"),

@@ -28,6 +28,7 @@ class Verdict(NamedTuple):
     evidence: str  # the phrase, error type or status it read ("" when nothing decided)
     attached: bool = False  # the attached errors are the report's own (their status and type count)
     weak: bool = False  # a complaint read from weak_topics or names, not from topics
+    unlisted: bool = False  # a message pattern that is no client's message in the vocabulary
 
     @property
     def why(self) -> str:
@@ -35,17 +36,21 @@ class Verdict(NamedTuple):
 
     @property
     def tier(self) -> str:
+        if self.unlisted:
+            return "unlisted message"
         return _TIER_OF.get(self.rule) or ("weak topic" if self.weak else "topic")
 
 
 # Every `Verdict.rule`, strongest evidence first.
 RULES = ("title message", "error type", "message", "http status", "attached error", "title complaint",
          "complaint", "about usage", "look-alike", "no evidence")
-# How strong the evidence behind a decision is, strongest first: a message the client printed, the
-# error type of a quoted payload, an HTTP status, an error a tool attached, a complaint naming a
-# usage concept, a weak complaint word, nothing specific (the fallback). The first four are quoted
-# errors, the rest the reporter's own words.
-TIERS = ("client message", "error type", "http status", "attached error", "topic", "weak topic", "fallback")
+# How strong the evidence behind a decision is, strongest first: a message a client prints (one the
+# vocabulary lists with its client), the error type of a quoted payload, an HTTP status, an error a
+# tool attached, a message pattern the vocabulary does not list (often the reporter's words for
+# one: "hit my daily limit"), a complaint naming a usage concept, a weak complaint word, nothing
+# specific (the fallback). The first four are quoted errors, the rest the reporter's own words.
+TIERS = ("client message", "error type", "http status", "attached error", "unlisted message", "topic", "weak topic",
+         "fallback")
 STRONG_TIERS = TIERS[:4]
 _TIER_OF = {"title message": "client message", "message": "client message", "error type": "error type",
             "http status": "http status", "attached error": "attached error", "about usage": "fallback",
@@ -106,9 +111,9 @@ def classify(z: Zones, error_type: str | None, http_status: int | None, taxonomy
     the prose, `attached` from the attached blocks; `labels` lower-cased."""
     about = cache(lambda: about_usage(z, taxonomy))  # most reports are decided before it is needed
     if hit := _error_hit(z, error_type, http_status, taxonomy, about):
-        cat, rule, evidence = hit
+        cat, rule, evidence, listed = hit
         own = bool(z.attached.low) and _agrees(cat, _attached_error(z.attached, attached, taxonomy))
-        return Verdict(cat.name, cat.usage_related, rule, evidence, own)
+        return Verdict(cat.name, cat.usage_related, rule, evidence, own, unlisted=not listed)
     if z.attached.low and about() is not None and (found := _attached_error(z.attached, attached, taxonomy)):
         cat, evidence = found
         return Verdict(_refine(cat, z, taxonomy), cat.usage_related, "attached error", evidence, True)
@@ -130,14 +135,14 @@ def _error_hit(z: Zones, error_type: str | None, http_status: int | None, taxono
     report about usage, a look-alike error in the text (a context window) does not decide
     (`about()` tells whether it is)."""
     if found := _message(taxonomy, z.title, z.prose):
-        return _refined(found[0], z, taxonomy), "title message", found[1]
+        return _refined(found[0], z, taxonomy), "title message", found[1], found[2]
     etype = (error_type or "").lower()
     if etype and (cat := _by_type(taxonomy, etype)):
-        return _refined(cat, z, taxonomy), "error type", error_type
+        return _refined(cat, z, taxonomy), "error type", error_type, True
     if (found := _message(taxonomy, z.prose, z.prose)) and (found[0].usage_related or about() is None):
-        return _refined(found[0], z, taxonomy), "message", found[1]
+        return _refined(found[0], z, taxonomy), "message", found[1], found[2]
     if http_status is not None and (cat := _by_status(taxonomy, http_status, about)):
-        return cat, "http status", str(http_status)
+        return cat, "http status", str(http_status), True
     return None
 
 
@@ -149,7 +154,7 @@ def _attached_error(attached: Text, found: tuple[str | None, int | None],
     if etype and (cat := _by_type(taxonomy, etype.lower())):
         return cat, etype
     if hit := _message(taxonomy, attached, attached):
-        return hit
+        return hit[:2]
     if status is not None and (cat := _by_status(taxonomy, status, lambda: True)):
         return cat, str(status)
     return None
@@ -179,15 +184,16 @@ def _refined(cat: Category, z: Zones, taxonomy: Taxonomy) -> Category:
     return taxonomy.by_name[_refine(cat, z, taxonomy)]
 
 
-def _message(taxonomy: Taxonomy, text: Text, whole: Text | None = None) -> tuple[Category, str] | None:
-    """The first category (file order) with a message matching `text`, and the phrase;
-    `unless` vetoes are looked up in the `whole` report (a title has no payload)."""
+def _message(taxonomy: Taxonomy, text: Text, whole: Text | None = None) -> tuple[Category, str, bool] | None:
+    """The first category (file order) with a message matching `text`, the phrase, and whether
+    the vocabulary lists that message with its client; `unless` vetoes are looked up in the
+    `whole` report (a title has no payload)."""
     vetoed = None
     for cat, rule in taxonomy.candidates("messages", text.present):
         if cat is vetoed or not (m := rule.find(text.low)):
             continue
         if not any_match(cat.unless, whole or text):
-            return cat, _phrase(m)
+            return cat, _phrase(m), rule.client is not None
         vetoed = cat
     return None
 

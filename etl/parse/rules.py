@@ -24,6 +24,8 @@ class Rule:
     rx: re.Pattern
     negations: re.Pattern | None = None  # a match right after one of these does not count
     width: int = 0  # the longest match (0: unbounded), so the regex can run near its gate only
+    client: str | None = None  # a message of the vocabulary: the client that prints it ...
+    says: str | None = None  # ... and the message as it prints it (the pattern must match it)
 
     def search(self, text: Text) -> bool:
         return self.is_open(text.present) and self.matches(text.low)
@@ -83,8 +85,21 @@ class Rule:
 
 
 def compile_rules(patterns, negations: re.Pattern | None = None) -> tuple[Rule, ...]:
-    """Rules from regexes, each gated by a literal it requires."""
-    return tuple(Rule(_gate(p), re.compile(p), negations, _max_width(p)) for p in patterns)
+    """Rules from regexes, each gated by a literal it requires. An entry may also be a table
+    `{pattern, client, says}`: a message a client prints, as it prints it."""
+    return tuple(_rule(p, negations) for p in patterns)
+
+
+def _rule(entry, negations: re.Pattern | None) -> Rule:
+    if isinstance(entry, str):
+        return Rule(_gate(entry), re.compile(entry), negations, _max_width(entry))
+    pattern, client, says = (entry.get(k) for k in ("pattern", "client", "says"))
+    if not (isinstance(pattern, str) and isinstance(client, str) and isinstance(says, str)):
+        raise ValueError(f"a client message needs a pattern, its client and what it says: {entry!r}")
+    rule = Rule(_gate(pattern), re.compile(pattern), negations, _max_width(pattern), client, says)
+    if not rule.rx.search(says.lower()):
+        raise ValueError(f"the pattern {pattern!r} does not match the message it stands for: {says!r}")
+    return rule
 
 
 def _max_width(pattern: str) -> int:

@@ -161,7 +161,19 @@ def load_taxonomy(path: str | None = None) -> Taxonomy:
                     vendors=load_vendors(data.get("vendor", ())),
                     request_labels=frozenset(lab.lower() for lab in requests.get("labels", ())),
                     request_titles=compile_rules(requests.get("titles", ())),
-                    clients=load_clients(data.get("client", ())), **_provider(data.get("provider", {})))
+                    clients=_checked_clients(cats, load_clients(data.get("client", ()))),
+                    **_provider(data.get("provider", {})))
+
+
+def _checked_clients(cats: tuple[Category, ...], clients: tuple[Client, ...]) -> tuple[Client, ...]:
+    """Every message of the vocabulary names a client the taxonomy describes."""
+    names = {c.name for c in clients}
+    for cat in cats:
+        for rule in cat.messages:
+            if rule.client is not None and rule.client not in names:
+                raise ValueError(f"category {cat.name!r}: message {rule.rx.pattern!r} names the client "
+                                 f"{rule.client!r}, which no [[client]] table describes")
+    return clients
 
 
 def _provider(table: dict) -> dict:
