@@ -161,7 +161,11 @@ def _export_corrections(path: Path, name: str | None) -> int:
     if name in (None, "-"):
         sys.stdout.write(text)
     else:
-        Path(name).write_text(text, encoding="utf-8")
+        try:
+            Path(name).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"error: cannot write {name}: {exc.strerror}", file=sys.stderr)
+            return 2
     print(f"corrections: {len(rows)} corrected issues exported", file=sys.stderr)
     return 0
 

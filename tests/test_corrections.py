@@ -180,6 +180,11 @@ def test_import_round_trip_keeps_who_when_and_why(demo_db, demo_copy, tmp_path):
     assert db.version(other) == stamp and len(corrections.in_force(other)) == 2
 
 
+def test_an_export_to_a_folder_that_does_not_exist_says_so(demo_copy, tmp_path, capsys):
+    assert fix(demo_copy, "export", str(tmp_path / "no" / "such" / "dir.jsonl")) == 2
+    assert "cannot write" in capsys.readouterr().err
+
+
 def test_a_bad_line_in_an_import_file_imports_nothing(demo_copy, tmp_path, capsys):
     good = {"repo": "demo/ai-cli", "number": 1, "truth": {"os": "linux"}}
     bad = {"repo": "demo/ai-cli", "number": 2, "truth": {"plan": "platinum"}}
