@@ -136,8 +136,7 @@ def cmd_correct(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     with db.reading(path) as con:
-        known = set(con.execute("SELECT repo, number FROM issues WHERE NOT is_pull_request").fetchall())
-    missing = sorted({f"{e.repo}#{e.number}" for e in entries if (e.repo, e.number) not in known})
+        missing = corrections.missing_issues(con, entries)
     if missing:
         print(f"error: not in the database (pull or fetch them first): {', '.join(missing[:20])}", file=sys.stderr)
         return 2

@@ -173,6 +173,19 @@ def overlay(con, repo: str, numbers) -> None:
                         WHERE repo = $repo AND number = $n AND kind IN (SELECT unnest($kinds))""", params)
 
 
+def missing_issues(con, entries) -> list[str]:
+    """The issues these corrections name — each one's own, and a duplicate's target — that the
+    database does not hold (as OWNER/NAME#N, sorted)."""
+    named = {(e.repo, e.number) for e in entries}
+    named |= {(e.repo, int(e.value)) for e in entries if e.field == "duplicate_of" and e.value is not None}
+    held = set()
+    for repo in {r for r, _ in named}:
+        held |= {(repo, n) for (n,) in con.execute(
+            "SELECT number FROM issues WHERE repo = ? AND number IN (SELECT unnest(?)) AND NOT is_pull_request",
+            [repo, sorted(n for r, n in named if r == repo)]).fetchall()}
+    return sorted(f"{r}#{n}" for r, n in named - held)
+
+
 # ---------------------------------------------------------------- labelled lines (corpus format)
 
 def truth_value(field: str, value: str):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from etl import corrections
+from etl import corrections, triage
 from etl.db import DatabaseError
 from radar import data
 from radar.widgets import voter_id
@@ -30,7 +30,7 @@ def _value(field: str, repo: str, key: str):
     if field == "version":
         return st.text_input("Right value", key=f"{key}_version", max_chars=40,
                              placeholder=f"e.g. 2.1.4, or {corrections.UNKNOWN}")
-    options = corrections.VALUES.get(field) or data.categories_for(repo)
+    options = corrections.VALUES.get(field) or triage.categories_for(repo)
     return st.selectbox("Right value", [*options, corrections.UNKNOWN], key=f"{key}_{field}")
 
 
@@ -59,9 +59,9 @@ def form(targets: list[str], key: str) -> None:
             if value is None or value == "":
                 raise ValueError(f"give the right {LABELS[field]}")
             entry = corrections.correction(repo, int(number), field, value, voter_id(name), note,
-                                           data.categories_for(repo))
-            if field == "duplicate_of" and data.query("issue_queries.issue", repo, int(value)).empty:
-                raise ValueError(f"{repo}#{int(value)} is not in the database: fetch it first (issue report)")
+                                           triage.categories_for(repo))
+            if missing := data.query("corrections.missing_issues", (entry,)):
+                raise ValueError(f"{missing[0]} is not in the database: fetch it first (issue report)")
             st.session_state[f"_{key}_message"] = data.correct([entry])
         except (ValueError, DatabaseError) as exc:
             st.error(str(exc))

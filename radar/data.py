@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from etl import corrections, db, fetch, github, triage
+from etl import corrections, db, fetch, github
 from radar import analysis, issue_queries, queries, sqlbox, votes
 
 
@@ -41,7 +41,7 @@ def _run(version: tuple, name: str, args: tuple, kwargs: tuple):
         return _function(name)(cur, *args, **dict(kwargs))
 
 
-_MODULES = {"queries": queries, "issue_queries": issue_queries}
+_MODULES = {"queries": queries, "issue_queries": issue_queries, "corrections": corrections}
 
 
 def _function(name: str):
@@ -86,10 +86,6 @@ def correct(entries: list[corrections.Correction]) -> str:
     except db.DatabaseError:
         return "Saved. Another run is writing the database: the correction shows when it has finished."
     return "Saved and applied."
-
-
-def categories_for(repo: str) -> tuple[str, ...]:
-    return triage.categories_for(repo)
 
 
 def run_sql(sql: str) -> "sqlbox.Result":

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import pandas as pd
 
+from etl.corrections import FIELDS as CORRECTED_FIELDS
 from etl.parse.classify import TIERS
 from etl.versions import sort_key
 from radar.filters import MULTI, Filters
@@ -596,7 +597,6 @@ def trending(con, f: Filters, limit: int = 20) -> pd.DataFrame:
 # A corrected field differs from the parser's reading (a correction to "unknown" of a field the
 # parser left empty agrees with it). Duplicate and canonical corrections have no parsed value.
 _DISAGREES = "(c.parsed IS DISTINCT FROM c.value AND NOT (c.parsed IS NULL AND c.value = 'unknown'))"
-_REPORT_FIELDS = ("is_usage_related", "error_category", "version", "os", "plan", "provider")
 
 
 def _corrections_in(f: Filters) -> tuple[str, list]:
@@ -613,7 +613,7 @@ def disagreement_by_field(con, f: Filters) -> pd.DataFrame:
     out = con.execute(f"""
         SELECT field, count(*) AS corrections, count(*) FILTER ({_DISAGREES}) AS parser_disagrees
         FROM ({sql}) c GROUP BY field ORDER BY list_position(?, field) NULLS LAST, field""",
-                      [*params, list(_REPORT_FIELDS)]).df()
+                      [*params, list(CORRECTED_FIELDS)]).df()
     out["of_issues"] = issues
     out["disagreement_pct"] = (100 * out["parser_disagrees"] / issues).round(2) if issues else 0.0
     return out

@@ -125,6 +125,7 @@ def test_duplicate_and_canonical_corrections_move_the_cluster(demo_copy):
 
 @pytest.mark.parametrize("args, message", [
     (["add", "demo/ai-cli#999999", "os", "linux"], "not in the database"),
+    (["add", "demo/ai-cli#1", "duplicate_of", "999999"], "not in the database (pull or fetch them first): demo/ai-cli#999999"),
     (["add", "demo/ai-cli#1", "os", "beos"], "not one of macos, windows"),
     (["add", "demo/ai-cli#1", "error_category", "made_up"], "'made_up' is not one of"),
     (["add", "demo/ai-cli#1", "version", "latest"], "not a release number"),
